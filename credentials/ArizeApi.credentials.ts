@@ -1,0 +1,90 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class ArizeApi implements ICredentialType {
+	name = 'arizeApi';
+
+	displayName = 'Arize API';
+
+	icon: Icon = { light: 'file:../icons/arize.svg', dark: 'file:../icons/arize.dark.svg' };
+
+	documentationUrl = 'https://arize.com/docs/ax/rest-reference';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'An Arize AX API key (Settings → API Keys). A key only works in the region that issued it.',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				{ name: 'Global (US)', value: 'global', description: 'https://api.arize.com' },
+				{ name: 'EU (Eu-West-1a)', value: 'eu-west-1a', description: 'https://api.eu-west-1a.arize.com' },
+				{
+					name: 'Canada (Ca-Central-1a)',
+					value: 'ca-central-1a',
+					description: 'https://api.ca-central-1a.arize.com',
+				},
+				{ name: 'Custom', value: 'custom', description: 'A self-hosted or private deployment' },
+			],
+			default: 'global',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://arize.example.com',
+			description: 'The host of your Arize deployment, without a path (the node appends /v2/...)',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
+		},
+	};
+
+	// Mirrors arizeBaseUrl() in nodes/shared/transport.ts; an expression cannot import it.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{ $credentials.region === "custom" ? $credentials.baseUrl : "https://api" + ($credentials.region === "global" ? "" : "." + $credentials.region) + ".arize.com" }}',
+			url: '/v2/spaces',
+			qs: { limit: 1 },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Arize rejected the API key (401). Check the key, and that the Region matches the account that issued it: a key from another region fails the same way.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Arize refused access with this API key (403). Check the key\'s permissions, and that the Region matches the account that issued it: a key from another region fails the same way.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,40 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { router } from './actions/router';
+import * as task from './actions/task/Task.resource';
+import { searchTasks } from './methods/listSearch';
+
+export class ArizeTasks implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Arize Tasks',
+		name: 'arizeTasks',
+		icon: { light: 'file:../../icons/arize.svg', dark: 'file:../../icons/arize.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Create, run and inspect Arize AX evaluation tasks',
+		defaults: { name: 'Arize Tasks' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'arizeApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Task', value: 'task' }],
+				default: 'task',
+			},
+			...task.description,
+		],
+	};
+
+	methods = { listSearch: { searchTasks } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,46 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** Return All / Limit, as every n8n Get Many operation shows them. */
+export const returnAllOrLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 1000 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+/** The Limit to apply, or undefined for Return All. */
+export function getLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
+	const limit = context.getNodeParameter('limit', itemIndex, 50) as number;
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(context.getNode(), `Limit must be a whole number of at least 1, got ${limit}`, {
+			itemIndex,
+		});
+	}
+	return limit;
+}
+
+/** The task ID from the Task resource locator, whatever mode the user picked. */
+export function getTaskId(context: IExecuteFunctions, itemIndex: number): string {
+	const taskId = context.getNodeParameter('taskId', itemIndex, '', { extractValue: true }) as string;
+	if (typeof taskId !== 'string' || !taskId.trim()) {
+		throw new NodeOperationError(context.getNode(), 'No task chosen', {
+			description: 'Pick a task from the list or enter its ID in the Task field',
+			itemIndex,
+		});
+	}
+	return taskId.trim();
+}

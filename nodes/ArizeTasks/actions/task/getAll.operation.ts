@@ -1,0 +1,34 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { taskFilterOptions, taskFilterQuery } from '../../../shared/descriptions';
+import { arizeApiRequestAllItems } from '../../../shared/transport';
+import { normaliseTask } from '../../../shared/types';
+import { getLimit, returnAllOrLimit } from '../common';
+
+const properties: INodeProperties[] = [
+	...returnAllOrLimit,
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: taskFilterOptions,
+	},
+];
+
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['getAll'] } },
+	properties,
+);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const tasks = await arizeApiRequestAllItems.call(
+		this,
+		{ path: '/v2/tasks', listKey: 'tasks', qs: taskFilterQuery(filters), itemIndex },
+		getLimit(this, itemIndex),
+	);
+	return tasks.map(normaliseTask);
+}

@@ -1,0 +1,284 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+	IPollFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { Page } from './types';
+
+export type ArizeFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+export const CREDENTIAL_TYPE = 'arizeApi';
+
+/** Arize caps every list endpoint at 100 items per page (§3 of the reference). */
+export const MAX_PAGE_SIZE = 100;
+
+const REQUEST_TIMEOUT_MS = 60_000;
+const MAX_RATE_LIMIT_RETRIES = 5;
+const MAX_RETRY_AFTER_SECONDS = 60;
+const MAX_TRANSIENT_RETRIES = 3;
+const FIRST_BACKOFF_MS = 500;
+
+export interface ArizeCredentials {
+	region?: string;
+	baseUrl?: string;
+}
+
+/** The API host for the credential's region; a custom URL must be a bare http(s) origin. */
+export function arizeBaseUrl(node: INode, credentials: ArizeCredentials): string {
+	const region = credentials.region ?? 'global';
+	if (region === 'global') return 'https://api.arize.com';
+	if (region !== 'custom') return `https://api.${region}.arize.com`;
+
+	const raw = (credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	let url: URL | undefined;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !['http:', 'https:'].includes(url.protocol) || url.pathname !== '/' || url.search) {
+		throw new NodeOperationError(node, `The Base URL "${raw}" in the Arize API credential is not a valid host`, {
+			description: 'Use an http(s) URL without a path, e.g. https://arize.example.com',
+		});
+	}
+	return url.origin;
+}
+
+/**
+ * Builds an API path with every interpolated value URL-encoded: Arize IDs are base64 and may hold `=`, `+` and `/`.
+ * Usage: arizePath`/v2/tasks/${taskId}/trigger`
+ */
+export function arizePath(strings: TemplateStringsArray, ...values: string[]): string {
+	return strings.reduce((path, text, i) => path + text + (i < values.length ? encodeURIComponent(values[i]) : ''), '');
+}
+
+export interface ArizeRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/**
+	 * Whether repeating the request after a 5xx or a dropped connection is harmless. GET, PATCH and DELETE are;
+	 * a POST that creates or triggers is not (it could create twice), unless the caller says so (cancel).
+	 */
+	idempotent?: boolean;
+	itemIndex?: number;
+}
+
+interface FullResponse {
+	body: unknown;
+	headers: Record<string, string | string[] | undefined>;
+	statusCode: number;
+}
+
+/**
+ * Sends one request to Arize and returns the parsed body. Owns authentication (through the credential),
+ * retries (429 always, 5xx and connection errors only for idempotent requests) and error translation.
+ */
+export async function arizeApiRequest(this: ArizeFunctions, request: ArizeRequest): Promise<IDataObject> {
+	const node = this.getNode();
+	const credentials = (await this.getCredentials(CREDENTIAL_TYPE)) as ArizeCredentials;
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: arizeBaseUrl(node, credentials) + request.path,
+		qs: withoutEmptyValues(request.qs),
+		body: request.body,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: REQUEST_TIMEOUT_MS,
+	};
+	const idempotent = request.idempotent ?? request.method !== 'POST';
+
+	let rateLimitRetries = 0;
+	let transientRetries = 0;
+	for (;;) {
+		let response: FullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as FullResponse;
+		} catch (error) {
+			if (idempotent && transientRetries < MAX_TRANSIENT_RETRIES && !isCancelled(this)) {
+				await sleep(FIRST_BACKOFF_MS * 2 ** transientRetries++);
+				continue;
+			}
+			throw connectionError(node, error, options.url, request.itemIndex);
+		}
+
+		const { statusCode, body } = response;
+		if (statusCode === 429 && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
+			await sleep(retryAfterMs(response.headers['retry-after'], rateLimitRetries++));
+			continue;
+		}
+		if (statusCode >= 500 && idempotent && transientRetries < MAX_TRANSIENT_RETRIES) {
+			await sleep(FIRST_BACKOFF_MS * 2 ** transientRetries++);
+			continue;
+		}
+		if (statusCode >= 400) {
+			throw apiError(node, statusCode, body, request.itemIndex, rateLimitRetries);
+		}
+		if (statusCode === 204) return {};
+		if (body === null || typeof body !== 'object') {
+			throw new NodeApiError(node, { httpCode: String(statusCode) } as JsonObject, {
+				message: `Arize answered HTTP ${statusCode} with a body that is not JSON`,
+				description: `First characters of the body: ${String(body).slice(0, 200)}`,
+				httpCode: String(statusCode),
+				itemIndex: request.itemIndex,
+			});
+		}
+		return body as IDataObject;
+	}
+}
+
+export interface ListRequest {
+	path: string;
+	/** The key that holds the items in the response, e.g. `tasks` or `task_runs`. */
+	listKey: string;
+	qs?: IDataObject;
+	itemIndex?: number;
+}
+
+/**
+ * Returns the items of a list endpoint, following `next_cursor` while `has_more`. With a limit it asks each page for
+ * no more than is still needed, so Limit 120 costs two calls (100 + 20); without one it asks for full pages.
+ */
+export async function arizeApiRequestAllItems(
+	this: ArizeFunctions,
+	list: ListRequest,
+	limit?: number,
+): Promise<IDataObject[]> {
+	const items: IDataObject[] = [];
+	const seenCursors = new Set<string>();
+	let cursor: string | undefined;
+	do {
+		const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, limit - items.length);
+		const page = await arizeApiRequestPage.call(this, list, pageSize, cursor);
+		items.push(...page.items);
+		cursor = page.nextCursor;
+		if (cursor !== undefined) {
+			if (seenCursors.has(cursor)) {
+				throw new NodeOperationError(this.getNode(), `Arize returned the same page cursor twice for ${list.path}`, {
+					description: 'Stopped paging to avoid an endless loop. Try again; if it persists, report it to Arize.',
+					itemIndex: list.itemIndex,
+				});
+			}
+			seenCursors.add(cursor);
+		}
+	} while (cursor !== undefined && (limit === undefined || items.length < limit));
+	return limit === undefined ? items : items.slice(0, limit);
+}
+
+/** One page of a list endpoint; `nextCursor` is set only when Arize says there is more. */
+export async function arizeApiRequestPage(
+	this: ArizeFunctions,
+	list: ListRequest,
+	pageSize: number,
+	cursor?: string,
+): Promise<{ items: IDataObject[]; nextCursor?: string }> {
+	const page = (await arizeApiRequest.call(this, {
+		method: 'GET',
+		path: list.path,
+		qs: { ...list.qs, limit: pageSize, cursor },
+		itemIndex: list.itemIndex,
+	})) as Page;
+	const items = page[list.listKey];
+	if (!Array.isArray(items) || typeof page.pagination?.has_more !== 'boolean') {
+		throw new NodeApiError(this.getNode(), page as JsonObject, {
+			message: `Arize returned a malformed page for ${list.path}`,
+			description: `Expected "${list.listKey}" (a list) and "pagination.has_more" in the response.`,
+			itemIndex: list.itemIndex,
+		});
+	}
+	const nextCursor = page.pagination.has_more ? page.pagination.next_cursor : undefined;
+	return { items: items as IDataObject[], nextCursor: nextCursor || undefined };
+}
+
+function withoutEmptyValues(qs: IDataObject | undefined): IDataObject | undefined {
+	if (!qs) return undefined;
+	const kept = Object.entries(qs).filter(([, value]) => value !== undefined && value !== null && value !== '');
+	return kept.length ? Object.fromEntries(kept) : undefined;
+}
+
+function isCancelled(context: ArizeFunctions): boolean {
+	return 'getExecutionCancelSignal' in context && context.getExecutionCancelSignal()?.aborted === true;
+}
+
+/** Retry-After is delta-seconds (§2); without it, back off exponentially. Never wait longer than the cap. */
+function retryAfterMs(header: string | string[] | undefined, attempt: number): number {
+	const seconds = Number(Array.isArray(header) ? header[0] : header);
+	const wait = Number.isFinite(seconds) && seconds >= 0 ? seconds : 2 ** attempt;
+	return Math.min(wait, MAX_RETRY_AFTER_SECONDS) * 1000;
+}
+
+interface ProblemDetails {
+	title?: string;
+	detail?: string;
+	status?: number;
+}
+
+function parseProblem(body: unknown): ProblemDetails | undefined {
+	if (typeof body === 'string') {
+		try {
+			body = JSON.parse(body);
+		} catch {
+			return undefined;
+		}
+	}
+	return body !== null && typeof body === 'object' ? (body as ProblemDetails) : undefined;
+}
+
+/** Turns an RFC 9457 problem answer into a NodeApiError that shows Arize's own explanation and the status. */
+function apiError(
+	node: INode,
+	status: number,
+	body: unknown,
+	itemIndex: number | undefined,
+	rateLimitRetries: number,
+): NodeApiError {
+	const problem = parseProblem(body);
+	const explanation =
+		problem?.detail || problem?.title || `Arize answered HTTP ${status} without an explanation`;
+	const credentialName = node.credentials?.[CREDENTIAL_TYPE]?.name ?? 'Arize API';
+
+	let description = problem?.title && problem.title !== explanation ? problem.title : undefined;
+	if (problem === undefined && typeof body === 'string' && body.trim()) {
+		description = `The response was not JSON (a proxy or gateway may have answered): ${body.slice(0, 200)}`;
+	}
+	if (status === 401 || status === 403) {
+		description =
+			`Check the API key in the credential "${credentialName}". Arize keys belong to one region: ` +
+			'a key used against another region\'s host fails the same way, so also check the Region.';
+	}
+	if (status === 429) {
+		description = `Arize kept answering "too many requests" after ${rateLimitRetries} retries. Wait a moment and run again.`;
+	}
+	return new NodeApiError(node, { ...problem, httpCode: String(status) } as JsonObject, {
+		message: `${explanation} [HTTP ${status}]`,
+		description,
+		httpCode: String(status),
+		itemIndex,
+	});
+}
+
+/** A request that never got an HTTP answer (connection refused or reset, timeout). */
+function connectionError(node: INode, error: unknown, url: string, itemIndex?: number): NodeApiError {
+	const cause = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+	const code = cause.cause?.code ?? cause.code;
+	const host = new URL(url).origin;
+	const reason = code ?? cause.cause?.message ?? cause.message ?? 'unknown error';
+	return new NodeApiError(node, { code: code ?? 'ECONNECTION' } as JsonObject, {
+		message: `Could not get an answer from Arize at ${host} (${reason})`,
+		description: 'Check the Region or Base URL of the Arize API credential, and your network.',
+		itemIndex,
+	});
+}
