@@ -3,7 +3,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import * as task from './actions/task/Task.resource';
-import { searchTasks } from './methods/listSearch';
+import * as taskRun from './actions/taskRun/TaskRun.resource';
+import * as listSearch from './methods/listSearch';
+import * as loadOptions from './methods/loadOptions';
 
 export class ArizeTasks implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,14 +27,18 @@ export class ArizeTasks implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Task', value: 'task' }],
+				options: [
+					{ name: 'Task', value: 'task' },
+					{ name: 'Task Run', value: 'taskRun' },
+				],
 				default: 'task',
 			},
 			...task.description,
+			...taskRun.description,
 		],
 	};
 
-	methods = { listSearch: { searchTasks } };
+	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -14,36 +14,41 @@ export const taskTypeOptions: INodePropertyOptions[] = [
 	},
 ];
 
-/** The task a single-task operation works on: picked from a searchable list or given by ID. */
-export const taskLocator: INodeProperties = {
-	displayName: 'Task',
-	name: 'taskId',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description: 'The Arize task to work on',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			placeholder: 'Select a task...',
-			typeOptions: { searchListMethod: 'searchTasks', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. T25saW5lVGFzazo0NTpxUndY',
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: '^[A-Za-z0-9+/_=-]+$', errorMessage: 'Not a valid Arize ID (base64 characters only)' },
-				},
-			],
-		},
-	],
-};
+/** A resource locator for an Arize object: picked from a searchable list, or given by ID. */
+function arizeLocator(displayName: string, name: string, searchListMethod: string, example: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: `Select a ${displayName.toLowerCase()}...`,
+				typeOptions: { searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: `e.g. ${example}`,
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^\\s*[A-Za-z0-9+/_=:-]+\\s*$', errorMessage: 'Not a valid Arize ID (base64 characters only)' },
+					},
+				],
+			},
+		],
+	};
+}
+
+export const taskLocator = arizeLocator('Task', 'taskId', 'searchTasks', 'T25saW5lVGFzazo0NTpxUndY');
+export const projectLocator = arizeLocator('Project', 'projectId', 'searchProjects', 'TW9kZWw6MTIzOmFCY0Q=');
+export const datasetLocator = arizeLocator('Dataset', 'datasetId', 'searchDatasets', 'RGF0YXNldDo0NTY6eFl6');
 
 /** The list filters of GET /v2/tasks (§5.1), shared by Get Many and the trigger node. */
 export const taskFilterOptions: INodeProperties[] = [

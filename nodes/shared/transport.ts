@@ -108,20 +108,26 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 				options,
 			)) as FullResponse;
 		} catch (error) {
-			if (idempotent && transientRetries < MAX_TRANSIENT_RETRIES && !isCancelled(this)) {
-				await sleep(FIRST_BACKOFF_MS * 2 ** transientRetries++);
+			if (idempotent && transientRetries < MAX_TRANSIENT_RETRIES && (await pause(this, backoffMs(transientRetries++)))) {
 				continue;
 			}
 			throw connectionError(node, error, options.url, request.itemIndex);
 		}
 
 		const { statusCode, body } = response;
-		if (statusCode === 429 && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
-			await sleep(retryAfterMs(response.headers['retry-after'], rateLimitRetries++));
+		if (
+			statusCode === 429 &&
+			rateLimitRetries < MAX_RATE_LIMIT_RETRIES &&
+			(await pause(this, retryAfterMs(response.headers['retry-after'], rateLimitRetries++)))
+		) {
 			continue;
 		}
-		if (statusCode >= 500 && idempotent && transientRetries < MAX_TRANSIENT_RETRIES) {
-			await sleep(FIRST_BACKOFF_MS * 2 ** transientRetries++);
+		if (
+			statusCode >= 500 &&
+			idempotent &&
+			transientRetries < MAX_TRANSIENT_RETRIES &&
+			(await pause(this, backoffMs(transientRetries++)))
+		) {
 			continue;
 		}
 		if (statusCode >= 400) {
@@ -213,6 +219,8 @@ function isCancelled(context: ArizeFunctions): boolean {
 	return 'getExecutionCancelSignal' in context && context.getExecutionCancelSignal()?.aborted === true;
 }
 
+const backoffMs = (retry: number) => FIRST_BACKOFF_MS * 2 ** retry;
+
 /** Retry-After is delta-seconds (§2); without it, back off exponentially. Never wait longer than the cap. */
 function retryAfterMs(header: string | string[] | undefined, attempt: number): number {
 	const seconds = Number(Array.isArray(header) ? header[0] : header);
@@ -281,4 +289,17 @@ function connectionError(node: INode, error: unknown, url: string, itemIndex?: n
 		description: 'Check the Region or Base URL of the Arize API credential, and your network.',
 		itemIndex,
 	});
+}
+
+/**
+ * Waits, but wakes early when the execution is cancelled (n8n's cancel signal). Returns false if it was cancelled.
+ * n8n-workflow's sleep cannot be interrupted, so long waits are taken in short steps.
+ */
+export async function pause(context: ArizeFunctions, ms: number): Promise<boolean> {
+	const step = 250;
+	for (let waited = 0; waited < ms; waited += step) {
+		if (isCancelled(context)) return false;
+		await sleep(Math.min(step, ms - waited));
+	}
+	return !isCancelled(context);
 }

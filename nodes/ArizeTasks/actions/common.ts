@@ -44,3 +44,14 @@ export function getTaskId(context: IExecuteFunctions, itemIndex: number): string
 	}
 	return taskId.trim();
 }
+
+/** Throws the problem a rule found, before any request is sent. */
+export function assertValid(context: IExecuteFunctions, problem: string | undefined, itemIndex: number): void {
+	if (problem) throw new NodeOperationError(context.getNode(), problem, { itemIndex });
+}
+
+/** IDs given as a list, or as text separated by commas or new lines (handy in expressions). */
+export function readIdList(value: unknown): string[] {
+	const ids = Array.isArray(value) ? value : String(value ?? '').split(/[\n,]/);
+	return ids.map((id) => String(id).trim()).filter((id) => id !== '');
+}

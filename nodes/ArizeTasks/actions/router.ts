@@ -2,11 +2,20 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as task from './task/Task.resource';
+import * as taskRun from './taskRun/TaskRun.resource';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 
 const operations: Record<string, Record<string, OperationExecute>> = {
-	task: { get: task.get.execute, getAll: task.getAll.execute },
+	task: {
+		create: task.create.execute,
+		delete: task.delete.execute,
+		get: task.get.execute,
+		getAll: task.getAll.execute,
+		trigger: task.trigger.execute,
+		update: task.update.execute,
+	},
+	taskRun: { cancel: taskRun.cancel, get: taskRun.get, getAll: taskRun.getAll, wait: taskRun.wait },
 };
 
 /** Runs the chosen operation once per input item; each output item is paired with the item it came from. */

@@ -1,6 +1,31 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { arizeApiRequestPage, MAX_PAGE_SIZE } from '../../shared/transport';
+
+/** One page of a lookup list, filtered by the typed text; one request per page the user scrolls to (§6). */
+async function searchList(
+	context: ILoadOptionsFunctions,
+	path: string,
+	listKey: string,
+	filter: string | undefined,
+	paginationToken: string | undefined,
+	describe: (item: IDataObject) => string | undefined = () => undefined,
+): Promise<INodeListSearchResult> {
+	const page = await arizeApiRequestPage.call(
+		context,
+		{ path, listKey, qs: { name: filter?.trim() } },
+		MAX_PAGE_SIZE,
+		paginationToken,
+	);
+	return {
+		results: page.items.map((item) => ({
+			name: String(item.name),
+			value: String(item.id),
+			description: describe(item),
+		})),
+		paginationToken: page.nextCursor,
+	};
+}
 
 const humanTaskType: Record<string, string> = {
 	TEMPLATE_EVALUATION: 'Template evaluation',
@@ -8,24 +33,16 @@ const humanTaskType: Record<string, string> = {
 	RUN_EXPERIMENT: 'Run experiment',
 };
 
-/** Tasks whose name contains the typed text; one request per page the user scrolls to. */
-export async function searchTasks(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const page = await arizeApiRequestPage.call(
-		this,
-		{ path: '/v2/tasks', listKey: 'tasks', qs: { name: filter?.trim() } },
-		MAX_PAGE_SIZE,
-		paginationToken,
+export async function searchTasks(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+	return await searchList(this, '/v2/tasks', 'tasks', filter, paginationToken, (task) =>
+		humanTaskType[String(task.type).toUpperCase()],
 	);
-	return {
-		results: page.items.map((task) => ({
-			name: String(task.name),
-			value: String(task.id),
-			description: humanTaskType[String(task.type).toUpperCase()],
-		})),
-		paginationToken: page.nextCursor,
-	};
+}
+
+export async function searchProjects(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+	return await searchList(this, '/v2/projects', 'projects', filter, paginationToken);
+}
+
+export async function searchDatasets(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+	return await searchList(this, '/v2/datasets', 'datasets', filter, paginationToken);
 }

@@ -1,0 +1,137 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { datasetLocator, projectLocator, taskTypeOptions } from '../../../shared/descriptions';
+import { createTaskProblem } from '../../../shared/rules';
+import { arizeApiRequest } from '../../../shared/transport';
+import { normaliseTask } from '../../../shared/types';
+import { assertValid, readIdList } from '../common';
+import { evaluatorProperties, readEvaluators, readRunConfiguration, runConfigurationProperties } from './fields';
+
+const evaluationTypes = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION'];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. Production hallucination check',
+	},
+	{
+		displayName: 'Task Type',
+		name: 'taskType',
+		type: 'options',
+		noDataExpression: true,
+		options: taskTypeOptions,
+		default: 'TEMPLATE_EVALUATION',
+	},
+	{
+		displayName: 'Data Source',
+		name: 'dataSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Project', value: 'project', description: 'Evaluate traces of a project (can run continuously)' },
+			{ name: 'Dataset', value: 'dataset', description: 'Evaluate experiments of a dataset' },
+		],
+		default: 'project',
+		displayOptions: { show: { taskType: evaluationTypes } },
+	},
+	{ ...projectLocator, displayOptions: { show: { taskType: evaluationTypes, dataSource: ['project'] } } },
+	{ ...datasetLocator, displayOptions: { show: { taskType: evaluationTypes, dataSource: ['dataset'] } } },
+	{ ...datasetLocator, displayOptions: { show: { taskType: ['RUN_EXPERIMENT'] } } },
+	{
+		displayName: 'Experiment Names or IDs',
+		name: 'experimentIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getDatasetExperiments', loadOptionsDependsOn: ['datasetId.value'] },
+		default: [],
+		required: true,
+		description:
+			'The experiments of the dataset to evaluate; at least one. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { taskType: evaluationTypes, dataSource: ['dataset'] } },
+	},
+	...evaluatorProperties({ taskType: evaluationTypes }),
+	...runConfigurationProperties({ taskType: ['RUN_EXPERIMENT'] }),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { taskType: evaluationTypes } },
+		options: [
+			{
+				displayName: 'Query Filter',
+				name: 'queryFilter',
+				type: 'string',
+				default: '',
+				placeholder: "e.g. metadata.environment = 'production'",
+				description: 'Only evaluate data matching this filter',
+			},
+			{
+				displayName: 'Run Continuously',
+				name: 'isContinuous',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the task evaluates new project data as it arrives (project tasks only)',
+				displayOptions: { show: { '/dataSource': ['project'] } },
+			},
+			{
+				displayName: 'Sampling Rate',
+				name: 'samplingRate',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				default: 1,
+				description: 'Share of the data to evaluate, from 0 to 1 (project tasks only)',
+				displayOptions: { show: { '/dataSource': ['project'] } },
+			},
+		],
+	},
+];
+
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['create'] } },
+	properties,
+);
+
+/** The POST /v2/tasks body for the chosen task type (§5.2): only the fields that type takes. */
+function createBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const param = (name: string, fallback?: unknown) => context.getNodeParameter(name, itemIndex, fallback);
+	const locator = (name: string) =>
+		String(context.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
+	const type = param('taskType') as string;
+	const name = String(param('name')).trim();
+
+	if (type === 'RUN_EXPERIMENT') {
+		return {
+			type,
+			name,
+			dataset_id: locator('datasetId'),
+			run_configuration: readRunConfiguration(context, itemIndex),
+		};
+	}
+
+	const options = param('options', {}) as IDataObject;
+	const onDataset = param('dataSource') === 'dataset';
+	return {
+		type,
+		name,
+		...(onDataset
+			? { dataset_id: locator('datasetId'), experiment_ids: readIdList(param('experimentIds', [])) }
+			: { project_id: locator('projectId') }),
+		...(options.samplingRate !== undefined && { sampling_rate: options.samplingRate }),
+		...(options.isContinuous !== undefined && { is_continuous: options.isContinuous }),
+		...(String(options.queryFilter ?? '').trim() && { query_filter: String(options.queryFilter).trim() }),
+		evaluators: readEvaluators(context, itemIndex),
+	};
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const body = createBody(this, itemIndex);
+	assertValid(this, createTaskProblem(body), itemIndex);
+	const task = await arizeApiRequest.call(this, { method: 'POST', path: '/v2/tasks', body, itemIndex });
+	return normaliseTask(task);
+}

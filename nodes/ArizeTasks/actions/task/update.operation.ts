@@ -1,0 +1,145 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { taskLocator, taskTypeOptions } from '../../../shared/descriptions';
+import { updateTaskProblem } from '../../../shared/rules';
+import { arizeApiRequest, arizePath } from '../../../shared/transport';
+import { normaliseTask } from '../../../shared/types';
+import { assertValid, getTaskId } from '../common';
+import { evaluatorProperties, readEvaluators, readRunConfiguration, runConfigurationProperties } from './fields';
+
+const evaluationTypes = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION'];
+
+const properties: INodeProperties[] = [
+	taskLocator,
+	{
+		displayName: 'Task Type',
+		name: 'taskType',
+		type: 'options',
+		noDataExpression: true,
+		options: taskTypeOptions,
+		default: 'TEMPLATE_EVALUATION',
+		description: 'The type of the task being updated; it decides which fields can change',
+	},
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { taskType: evaluationTypes } },
+		options: [
+			{
+				displayName: 'Clear Query Filter',
+				name: 'clearQueryFilter',
+				type: 'boolean',
+				default: true,
+				description: "Whether to remove the task's query filter, so the task evaluates all data",
+			},
+			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+			{
+				displayName: 'Query Filter',
+				name: 'queryFilter',
+				type: 'string',
+				default: '',
+				placeholder: "e.g. metadata.environment = 'production'",
+				description: 'The new task-level filter (to remove it, use Clear Query Filter)',
+			},
+			{
+				displayName: 'Run Continuously',
+				name: 'isContinuous',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the task evaluates new project data as it arrives (project tasks only)',
+			},
+			{
+				displayName: 'Sampling Rate',
+				name: 'samplingRate',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				default: 1,
+				description: 'Share of the data to evaluate, from 0 to 1 (project tasks only)',
+			},
+		],
+	},
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { taskType: ['RUN_EXPERIMENT'] } },
+		options: [{ displayName: 'Name', name: 'name', type: 'string', default: '' }],
+	},
+	{
+		displayName: 'Replace Evaluators',
+		name: 'replaceEvaluators',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to replace the whole evaluator list with the one below (the API has no partial update)',
+		displayOptions: { show: { taskType: evaluationTypes } },
+	},
+	...evaluatorProperties({ taskType: evaluationTypes, replaceEvaluators: [true] }),
+	{
+		displayName: 'Replace Run Configuration',
+		name: 'replaceRunConfiguration',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to replace the stored run configuration with the one below',
+		displayOptions: { show: { taskType: ['RUN_EXPERIMENT'] } },
+	},
+	...runConfigurationProperties({ taskType: ['RUN_EXPERIMENT'], replaceRunConfiguration: [true] }),
+];
+
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['update'] } },
+	properties,
+);
+
+/** The PATCH body (§5.5): only what changes, and only fields the task's type accepts. */
+function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const body: IDataObject = {};
+	if (fields.name !== undefined) body.name = String(fields.name).trim();
+
+	if (context.getNodeParameter('taskType', itemIndex) === 'RUN_EXPERIMENT') {
+		if (context.getNodeParameter('replaceRunConfiguration', itemIndex, false)) {
+			body.run_configuration = readRunConfiguration(context, itemIndex);
+		}
+		return body;
+	}
+
+	if (fields.samplingRate !== undefined) body.sampling_rate = fields.samplingRate;
+	if (fields.isContinuous !== undefined) body.is_continuous = fields.isContinuous;
+	if (fields.queryFilter !== undefined) {
+		const queryFilter = String(fields.queryFilter).trim();
+		if (!queryFilter || fields.clearQueryFilter === true) {
+			throw new NodeOperationError(
+				context.getNode(),
+				queryFilter ? 'Use either Query Filter or Clear Query Filter, not both' : 'Query Filter is empty',
+				{ description: 'To remove the filter, use Clear Query Filter instead', itemIndex },
+			);
+		}
+		body.query_filter = queryFilter;
+	}
+	// `null` is how the API clears the filter (§5.5).
+	if (fields.clearQueryFilter === true) body.query_filter = null;
+	if (context.getNodeParameter('replaceEvaluators', itemIndex, false)) {
+		body.evaluators = readEvaluators(context, itemIndex);
+	}
+	return body;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const taskId = getTaskId(this, itemIndex);
+	const body = updateBody(this, itemIndex);
+	assertValid(this, updateTaskProblem(body), itemIndex);
+	const task = await arizeApiRequest.call(this, {
+		method: 'PATCH',
+		path: arizePath`/v2/tasks/${taskId}`,
+		body,
+		itemIndex,
+	});
+	return normaliseTask(task);
+}
+
