@@ -1,0 +1,126 @@
+import type { Task, TaskRun } from '../shared/types';
+import { isTerminal } from '../shared/types';
+
+/**
+ * The trigger's memory and its one decision: given what it remembered and what Arize lists now, which runs finished
+ * since the last poll. Pure functions, so exactly-once can be tested against any order of listings and faults.
+ *
+ * Bound: the state holds one small entry per watched task plus the IDs of runs that were still open when last seen.
+ * It never grows with the number of finished runs. Per task it keeps a horizon (the newest run `created_at` seen)
+ * instead of a set of seen run IDs: a run is new when it was created after the horizon.
+ */
+export interface WatcherState {
+	version: 1;
+	/** When the trigger first polled (ISO). Tasks created later are new: all their runs count. */
+	activatedAt: string;
+	tasks: Record<string, TaskMemory>;
+}
+
+export interface TaskMemory {
+	/** The task's `last_run_at` when its runs were last read: if it still matches, nothing happened. */
+	lastRunAt: string | null;
+	/** `created_at` of the newest run seen, or null when the task had no runs. */
+	horizon: string | null;
+	/** Runs created exactly at the horizon that were already seen (timestamps can tie). */
+	horizonIds: string[];
+	/** Runs seen PENDING or RUNNING: they fire when they finish, whatever their age. */
+	open: string[];
+}
+
+export interface FinishedRun {
+	run: TaskRun;
+	task: Task;
+}
+
+const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
+
+export function isWatcherState(value: unknown): value is WatcherState {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		(value as WatcherState).version === 1 &&
+		typeof (value as WatcherState).tasks === 'object'
+	);
+}
+
+/**
+ * The tasks whose runs must be read in this poll: on the first poll those that ever ran (to learn what is open);
+ * later those whose `last_run_at` moved, that have a run still open, or that are new. Everything else costs nothing.
+ */
+export function tasksToInspect(state: WatcherState | undefined, tasks: Task[]): Task[] {
+	return tasks.filter((task) => {
+		const memory = state?.tasks[task.id];
+		if (!memory) return task.last_run_at !== null || state !== undefined;
+		return memory.open.length > 0 || memory.lastRunAt !== task.last_run_at;
+	});
+}
+
+/**
+ * Folds one poll's listings into the state. `runsByTask` holds the runs of the inspected tasks (all pages, any order).
+ * Returns the new state and the runs to fire, oldest finish first. Without a previous state it records the present
+ * and fires nothing.
+ */
+export function settle(
+	state: WatcherState | undefined,
+	tasks: Task[],
+	runsByTask: Map<string, TaskRun[]>,
+	statuses: string[],
+	now: string,
+): { state: WatcherState; finished: FinishedRun[] } {
+	const next: WatcherState = { version: 1, activatedAt: state?.activatedAt ?? now, tasks: {} };
+	const finished: FinishedRun[] = [];
+	const wanted = new Set(statuses.map((status) => status.toUpperCase()));
+
+	for (const task of tasks) {
+		const runs = runsByTask.get(task.id);
+		let memory = state?.tasks[task.id];
+		const isNewTask = memory === undefined && state !== undefined && time(task.created_at as string) > time(state.activatedAt);
+		if (!memory && !isNewTask) {
+			// First sight of a task that existed before activation: remember the present, fire nothing.
+			next.tasks[task.id] = remember(task, runs ?? []);
+			continue;
+		}
+		memory ??= { lastRunAt: null, horizon: null, horizonIds: [], open: [] };
+		if (!runs) {
+			next.tasks[task.id] = memory;
+			continue;
+		}
+
+		const open: string[] = [];
+		for (const run of runs) {
+			const isNewRun =
+				memory.horizon === null ||
+				time(run.created_at) > time(memory.horizon) ||
+				(time(run.created_at) === time(memory.horizon) && !memory.horizonIds.includes(run.id));
+			if (!isNewRun && !memory.open.includes(run.id)) continue;
+			if (!isTerminal(run.status)) open.push(run.id);
+			else if (wanted.has(run.status.toUpperCase())) finished.push({ run, task });
+		}
+		next.tasks[task.id] = { ...advanceHorizon(memory, runs), lastRunAt: task.last_run_at, open };
+	}
+
+	finished.sort((a, b) => time(a.run.run_finished_at) - time(b.run.run_finished_at));
+	return { state: next, finished };
+}
+
+function remember(task: Task, runs: TaskRun[]): TaskMemory {
+	const empty: TaskMemory = { lastRunAt: task.last_run_at, horizon: null, horizonIds: [], open: [] };
+	return {
+		...advanceHorizon(empty, runs),
+		lastRunAt: task.last_run_at,
+		open: runs.filter((run) => !isTerminal(run.status)).map((run) => run.id),
+	};
+}
+
+function advanceHorizon(memory: TaskMemory, runs: TaskRun[]): Pick<TaskMemory, 'horizon' | 'horizonIds'> {
+	let { horizon, horizonIds } = memory;
+	for (const run of runs) {
+		if (horizon === null || time(run.created_at) > time(horizon)) {
+			horizon = run.created_at;
+			horizonIds = [run.id];
+		} else if (time(run.created_at) === time(horizon) && !horizonIds.includes(run.id)) {
+			horizonIds = [...horizonIds, run.id];
+		}
+	}
+	return { horizon, horizonIds };
+}
