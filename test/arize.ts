@@ -1,0 +1,84 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { ArizeApi } from '../credentials/ArizeApi.credentials';
+import { ArizeTasks } from '../nodes/ArizeTasks/ArizeTasks.node';
+import { ArizeTasksTrigger } from '../nodes/ArizeTasksTrigger/ArizeTasksTrigger.node';
+import type { RecordedRequest, Sandbox } from '../sandbox/index.ts';
+import { startSandbox } from '../sandbox/index.ts';
+import { runListSearch, runNode, runPoll } from './harness';
+
+/** A key that would stand out anywhere it leaked: tests search outputs and errors for it. */
+export const API_KEY = 'arize-test-key-5ecr3t-d0-not-leak';
+
+/**
+ * One sandbox per test file, and helpers that run the real nodes against it through n8n-core.
+ * `sandbox.requests` is reset before each test so assertions see only that test's requests.
+ */
+export function useArize(options: { seed?: boolean; runDurationMs?: number } = {}) {
+	const context = {} as {
+		sandbox: Sandbox;
+		credentials: { arizeApi: IDataObject };
+	};
+	beforeAll(async () => {
+		context.sandbox = await startSandbox({ apiKeys: [API_KEY], ...options });
+		context.credentials = { arizeApi: { apiKey: API_KEY, region: 'custom', baseUrl: context.sandbox.url } };
+	});
+	afterAll(async () => await context.sandbox?.close());
+	beforeEach(() => {
+		context.sandbox.faults.clear();
+		context.sandbox.store.reset();
+		context.sandbox.setLowercaseEnums(false);
+		context.sandbox.clearRequests();
+	});
+	return context;
+}
+
+export const credentialTypes = [new ArizeApi()];
+
+export async function runTasksNode(
+	credentials: { arizeApi: IDataObject },
+	parameters: INodeParameters,
+	options: { input?: IDataObject[]; continueOnFail?: boolean; abortSignal?: AbortSignal } = {},
+) {
+	return await runNode({ nodeType: new ArizeTasks(), credentialTypes, credentials, parameters, ...options });
+}
+
+export async function searchList(
+	credentials: { arizeApi: IDataObject },
+	method: string,
+	filter?: string,
+	paginationToken?: string,
+	parameters?: INodeParameters,
+) {
+	return await runListSearch({
+		nodeType: new ArizeTasks(),
+		credentialTypes,
+		credentials,
+		method,
+		filter,
+		paginationToken,
+		parameters,
+	});
+}
+
+export async function pollTrigger(
+	credentials: { arizeApi: IDataObject },
+	parameters: INodeParameters,
+	staticData: IDataObject = {},
+	mode: 'trigger' | 'manual' = 'trigger',
+) {
+	return await runPoll({
+		nodeType: new ArizeTasksTrigger(),
+		credentialTypes,
+		credentials,
+		parameters,
+		staticData,
+		mode,
+	});
+}
+
+/** What a reviewer checks of a request: method, path, query; never the Authorization header. */
+export const summary = ({ method, path, query }: RecordedRequest) => ({ method, path, query });
+
+/** Requests that reached the node's routes (fault-injected ones included). */
+export const jsonOf = (items: Array<{ json: IDataObject }>) => items.map((item) => item.json);

@@ -1,0 +1,57 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
+
+import { ArizeApi } from '../../credentials/ArizeApi.credentials';
+import { arizeBaseUrl } from '../../nodes/shared/transport';
+import { runCredentialTest } from '../harness';
+import { API_KEY, summary, useArize } from '../arize';
+
+const arize = useArize();
+const node = { name: 'Arize Tasks' } as INode;
+
+describe('Arize API credential', () => {
+	it('passes its test against the sandbox with GET /v2/spaces?limit=1 and the Bearer key', async () => {
+		const result = await runCredentialTest({ credentialType: new ArizeApi(), credentials: arize.credentials.arizeApi });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(arize.sandbox.requests.map(summary)).toEqual([{ method: 'GET', path: '/v2/spaces', query: { limit: '1' } }]);
+	});
+
+	it('tolerates a trailing slash on a custom base URL', async () => {
+		const result = await runCredentialTest({
+			credentialType: new ArizeApi(),
+			credentials: { ...arize.credentials.arizeApi, baseUrl: `${arize.sandbox.url}/` },
+		});
+		expect(result.status).toBe('OK');
+		expect(arize.sandbox.requests[0].path).toBe('/v2/spaces');
+	});
+
+	it('fails a wrong key with the region hint, without echoing the key', async () => {
+		const result = await runCredentialTest({
+			credentialType: new ArizeApi(),
+			credentials: { ...arize.credentials.arizeApi, apiKey: 'key-from-the-eu-region' },
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('Arize rejected the API key (401)');
+		expect(result.message).toContain('a key from another region fails the same way');
+		expect(result.message).not.toContain('key-from-the-eu-region');
+		expect(result.message).not.toContain(API_KEY);
+	});
+
+	it('maps each region to its host', () => {
+		expect(arizeBaseUrl(node, { region: 'global' })).toBe('https://api.arize.com');
+		expect(arizeBaseUrl(node, { region: 'eu-west-1a' })).toBe('https://api.eu-west-1a.arize.com');
+		expect(arizeBaseUrl(node, { region: 'ca-central-1a' })).toBe('https://api.ca-central-1a.arize.com');
+		expect(arizeBaseUrl(node, { region: 'custom', baseUrl: 'https://arize.example.com/' })).toBe(
+			'https://arize.example.com',
+		);
+		expect(arizeBaseUrl(node, { region: 'custom', baseUrl: ' http://127.0.0.1:4010 ' })).toBe('http://127.0.0.1:4010');
+	});
+
+	it.each(['arize.example.com', 'ftp://arize.example.com', 'https://arize.example.com/v2', ''])(
+		'rejects the custom base URL %j with a message that says what to enter',
+		(baseUrl) => {
+			expect(() => arizeBaseUrl(node, { region: 'custom', baseUrl })).toThrow(NodeOperationError);
+			expect(() => arizeBaseUrl(node, { region: 'custom', baseUrl })).toThrow(/is not a valid host/);
+		},
+	);
+});
