@@ -1,0 +1,46 @@
+# Sourced by scripts/start and scripts/e2e: a pinned n8n, this package installed into it the way n8n installs a
+# community package, and the sandbox credential + example workflows imported.
+N8N_VERSION=2.41.1
+N8N_PREFIX="$ROOT/.tools/n8n"
+N8N_BIN="$N8N_PREFIX/node_modules/.bin/n8n"
+SANDBOX_CREDENTIAL_ID=arizeSandboxCred
+
+# n8n's defaults phone home (telemetry, version checks, templates); this machine may have no internet.
+export N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false \
+  N8N_PERSONALIZATION_ENABLED=false N8N_HIRING_BANNER_ENABLED=false N8N_SECURE_COOKIE=false \
+  N8N_RUNNERS_ENABLED=true N8N_BLOCK_ENV_ACCESS_IN_NODE=true N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false
+
+# Installs the pinned n8n once into .tools/n8n (about 3 minutes; later starts reuse it).
+ensure_n8n() {
+  if [ -x "$N8N_BIN" ] && [ "$(cat "$N8N_PREFIX/.installed" 2>/dev/null)" = "$N8N_VERSION" ]; then return 0; fi
+  echo "Installing n8n $N8N_VERSION into .tools/n8n (once; about 3 minutes) ..." >&2
+  mkdir -p "$N8N_PREFIX"
+  printf '{ "name": "n8n-app", "private": true, "dependencies": { "n8n": "%s" } }\n' "$N8N_VERSION" > "$N8N_PREFIX/package.json"
+  # Install scripts would try to download prebuilt binaries and sources (Kafka's librdkafka) from the internet;
+  # skip them and build only the two native modules n8n needs to run: sqlite3 (its database) and isolated-vm.
+  (cd "$N8N_PREFIX" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts >&2 \
+    && npm rebuild sqlite3 isolated-vm --loglevel=error >&2) || { echo "n8n install failed" >&2; return 1; }
+  echo "$N8N_VERSION" > "$N8N_PREFIX/.installed"
+}
+
+# Packs this package (as npm publishes it) and unpacks it where n8n keeps community packages.
+install_package() {
+  local user_folder=$1 target="$1/.n8n/nodes/node_modules/n8n-nodes-arize" tarball
+  tarball=$(cd "$ROOT" && npm pack --silent --pack-destination "$ROOT/.tools" 2>/dev/null | tail -n 1)
+  rm -rf "$target" && mkdir -p "$target"
+  tar -xzf "$ROOT/.tools/$tarball" -C "$target" --strip-components=1
+}
+
+# Imports an "Arize API" credential and the example workflows into the n8n of $N8N_USER_FOLDER.
+import_demo() {
+  local base_url=$1 api_key=$2 region=${3:-custom} tmp
+  tmp=$(mktemp -d)
+  node -e '
+    const [id, baseUrl, apiKey, region] = process.argv.slice(1);
+    const name = region === "custom" ? "Arize API (sandbox)" : "Arize API";
+    process.stdout.write(JSON.stringify([{ id, name, type: "arizeApi", data: { apiKey, region, baseUrl } }]));
+  ' "$SANDBOX_CREDENTIAL_ID" "$base_url" "$api_key" "$region" > "$tmp/credentials.json"
+  "$N8N_BIN" import:credentials --input="$tmp/credentials.json" > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; return 1; }
+  "$N8N_BIN" import:workflow --separate --input="$ROOT/examples" > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; return 1; }
+  rm -rf "$tmp"
+}
