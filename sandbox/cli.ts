@@ -1,0 +1,57 @@
+import { DEFAULT_API_KEY, startSandbox } from './index.ts';
+
+// Usage: node sandbox/cli.ts [--port 4010] [--host 127.0.0.1] [--run-duration-ms 3000] [--no-seed]
+// Environment: SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_RUN_DURATION_MS. Stops cleanly on SIGINT/SIGTERM.
+
+function option(name: string): string | undefined {
+	const args = process.argv.slice(2);
+	const index = args.findIndex((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+	if (index < 0) return undefined;
+	const arg = args[index];
+	return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1];
+}
+
+function integer(value: string | undefined, fallback: number, label: string): number {
+	if (value === undefined || value === '') return fallback;
+	const parsed = Number(value);
+	if (!Number.isInteger(parsed) || parsed < 0) {
+		console.error(`Invalid ${label}: ${value}`);
+		process.exit(2);
+	}
+	return parsed;
+}
+
+/** Says which key to use without printing a custom one. */
+function keyHint(key: string): string {
+	if (key === DEFAULT_API_KEY) return `API key: ${key}`;
+	return `API key: the value of SANDBOX_API_KEY (${key.length} characters; not printed)`;
+}
+
+async function main(): Promise<void> {
+	const apiKey = process.env.SANDBOX_API_KEY || DEFAULT_API_KEY;
+	const sandbox = await startSandbox({
+		port: integer(option('port') ?? process.env.SANDBOX_PORT, 4010, 'port'),
+		host: option('host') ?? '127.0.0.1',
+		apiKeys: [apiKey],
+		seed: !process.argv.includes('--no-seed'),
+		runDurationMs: integer(option('run-duration-ms') ?? process.env.SANDBOX_RUN_DURATION_MS, 3000, 'run duration'),
+	});
+	console.log(`Arize sandbox listening on ${sandbox.url}`);
+	console.log(keyHint(apiKey));
+	console.log(`Try: curl -H "Authorization: Bearer <key>" ${sandbox.url}/v2/tasks?limit=5`);
+
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`${signal} received, closing the sandbox`);
+		void sandbox.close().then(() => process.exit(0));
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+	console.error('Could not start the Arize sandbox:', error);
+	process.exit(1);
+});

@@ -1,0 +1,166 @@
+import type { EnumCasing } from './enums.ts';
+import type { Store } from './store.ts';
+import type {
+	AiIntegration,
+	Dataset,
+	Evaluator,
+	EvaluatorVersion,
+	Experiment,
+	Integration,
+	JsonObject,
+	Project,
+	RunConfiguration,
+	Space,
+	Task,
+	TaskRun,
+} from './types.ts';
+
+// Stored records → response bodies. Every enum value passes through `casing`, which is how
+// Sandbox.setLowercaseEnums(true) reaches all responses; internal-only fields are left out here.
+
+export function presentTask(task: Task, store: Store, casing: EnumCasing): JsonObject {
+	const body: JsonObject = {
+		id: task.id,
+		name: task.name,
+		type: casing(task.type),
+		project_id: task.project_id,
+		dataset_id: task.dataset_id,
+		sampling_rate: task.sampling_rate,
+		is_continuous: task.is_continuous,
+		query_filter: task.query_filter,
+		evaluators: task.evaluators.map((evaluator) => ({
+			evaluator_id: evaluator.evaluator_id,
+			// §4.1: evaluator_name comes from the evaluator, so a renamed evaluator shows its current name.
+			evaluator_name: store.evaluators.get(evaluator.evaluator_id)?.name ?? evaluator.evaluator_name,
+			query_filter: evaluator.query_filter,
+			column_mappings: evaluator.column_mappings === null ? null : { ...evaluator.column_mappings },
+			evaluator_version_id: evaluator.evaluator_version_id,
+		})),
+		experiment_ids: [...task.experiment_ids],
+	};
+	// §4.1: run_configuration belongs to RUN_EXPERIMENT tasks only; other tasks leave the key out.
+	if (task.type === 'RUN_EXPERIMENT') {
+		body.run_configuration = task.run_configuration ? presentRunConfiguration(task.run_configuration, casing) : null;
+	}
+	body.last_run_at = task.last_run_at;
+	body.created_at = task.created_at;
+	body.updated_at = task.updated_at;
+	body.created_by_user_id = task.created_by_user_id;
+	return body;
+}
+
+export function presentRunConfiguration(config: RunConfiguration, casing: EnumCasing): JsonObject {
+	const body: JsonObject = structuredClone(config) as unknown as JsonObject;
+	body.experiment_type = casing(config.experiment_type);
+	if (config.experiment_type === 'LLM_GENERATION') {
+		body.input_variable_format = casing(config.input_variable_format);
+		body.messages = config.messages.map((message) => ({ ...structuredClone(message), role: casing(message.role) }));
+	}
+	return body;
+}
+
+export function presentRun(run: TaskRun, casing: EnumCasing): JsonObject {
+	return {
+		id: run.id,
+		task_id: run.task_id,
+		status: casing(run.status),
+		experiment_id: run.experiment_id,
+		run_started_at: run.run_started_at,
+		run_finished_at: run.run_finished_at,
+		data_start_time: run.data_start_time,
+		data_end_time: run.data_end_time,
+		num_successes: run.num_successes,
+		num_errors: run.num_errors,
+		num_skipped: run.num_skipped,
+		created_at: run.created_at,
+		created_by_user_id: run.created_by_user_id,
+		failure_reason: run.failure_reason,
+	};
+}
+
+export function presentSpace(space: Space): JsonObject {
+	return {
+		id: space.id,
+		name: space.name,
+		description: space.description,
+		is_private: space.is_private,
+		created_at: space.created_at,
+	};
+}
+
+export function presentProject(project: Project): JsonObject {
+	return { id: project.id, name: project.name, space_id: project.space_id, created_at: project.created_at };
+}
+
+/** §6: the dataset list leaves out versions; GET /v2/datasets/{id} includes them. */
+export function presentDataset(dataset: Dataset, withVersions: boolean): JsonObject {
+	const body: JsonObject = {
+		id: dataset.id,
+		name: dataset.name,
+		space_id: dataset.space_id,
+		created_at: dataset.created_at,
+		updated_at: dataset.updated_at,
+	};
+	if (withVersions) body.versions = dataset.versions.map((version) => ({ ...version }));
+	return body;
+}
+
+export function presentExperiment(experiment: Experiment): JsonObject {
+	return {
+		id: experiment.id,
+		name: experiment.name,
+		dataset_id: experiment.dataset_id,
+		dataset_version_id: experiment.dataset_version_id,
+		space_id: experiment.space_id,
+		created_at: experiment.created_at,
+	};
+}
+
+export function presentEvaluator(evaluator: Evaluator, casing: EnumCasing): JsonObject {
+	return {
+		id: evaluator.id,
+		name: evaluator.name,
+		type: casing(evaluator.type),
+		description: evaluator.description,
+		space_id: evaluator.space_id,
+		created_at: evaluator.created_at,
+		updated_at: evaluator.updated_at,
+	};
+}
+
+export function presentEvaluatorVersion(version: EvaluatorVersion): JsonObject {
+	return { ...version };
+}
+
+export function presentAiIntegration(integration: AiIntegration, casing: EnumCasing): JsonObject {
+	return {
+		id: integration.id,
+		name: integration.name,
+		provider: casing(integration.provider),
+		model_names: [...integration.model_names],
+		space_id: integration.space_id,
+		created_at: integration.created_at,
+	};
+}
+
+/** §6 /v2/integrations: LLM entries carry config.provider, AGENT entries a description. */
+export function presentIntegration(integration: AiIntegration | Integration, casing: EnumCasing): JsonObject {
+	if ('provider' in integration) {
+		return {
+			id: integration.id,
+			name: integration.name,
+			type: casing('LLM'),
+			config: { provider: casing(integration.provider), model_names: [...integration.model_names] },
+			space_id: integration.space_id,
+			created_at: integration.created_at,
+		};
+	}
+	return {
+		id: integration.id,
+		name: integration.name,
+		type: casing(integration.type),
+		description: integration.description,
+		space_id: integration.space_id,
+		created_at: integration.created_at,
+	};
+}

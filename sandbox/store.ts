@@ -1,0 +1,447 @@
+import { randomId } from './ids.ts';
+import {
+	defaultCounts,
+	defaultFailureReason,
+	isTerminal,
+	plannedCounts,
+	USER_CANCEL_REASON,
+} from './run-outcomes.ts';
+import { seedStore, SEED } from './seed.ts';
+import type {
+	AiIntegration,
+	Dataset,
+	Evaluator,
+	Experiment,
+	Integration,
+	Project,
+	Space,
+	Task,
+	TaskEvaluator,
+	TaskRun,
+	TaskRunCounts,
+	TaskType,
+	TerminalRunStatus,
+} from './types.ts';
+
+export interface StoreOptions {
+	/** Load the realistic seed data (seed.ts). Default true. */
+	seed?: boolean;
+	/** How long a triggered run takes from PENDING to COMPLETED. Default 3000. */
+	runDurationMs?: number;
+}
+
+export type TaskInput = Partial<Omit<Task, 'evaluators'>> & {
+	type: TaskType;
+	name: string;
+	evaluators?: Array<Partial<TaskEvaluator> & { evaluator_id: string }>;
+};
+
+export type RunInput = Partial<TaskRun>;
+
+export type FinishCounts = Partial<TaskRunCounts> & { failure_reason?: string | null };
+
+/** What POST /v2/tasks/{id}/trigger has worked out for a new run. */
+export interface RunPlan {
+	data_start_time: string | null;
+	data_end_time: string | null;
+	/** Items the run will process; turned into plausible counts when it completes. */
+	total: number;
+	/** RUN_EXPERIMENT: the experiment to provision when the run starts. */
+	experiment?: { name: string; dataset_id: string; dataset_version_id: string | null };
+}
+
+/** Bookkeeping for a triggered run that still moves PENDING → RUNNING → COMPLETED on its own. */
+interface RunProgress {
+	createdMs: number;
+	durationMs: number;
+	counts: TaskRunCounts;
+	experiment?: RunPlan['experiment'];
+}
+
+const FIRST_RUNTIME_NUMBER = 70_001;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The sandbox's in-memory data. Every collection is a Map keyed by id; Map iteration order is insertion order,
+ * which is also the order list endpoints return (except datasets and evaluators, which §3 says are sorted).
+ */
+export class Store {
+	spaces = new Map<string, Space>();
+	projects = new Map<string, Project>();
+	datasets = new Map<string, Dataset>();
+	experiments = new Map<string, Experiment>();
+	evaluators = new Map<string, Evaluator>();
+	aiIntegrations = new Map<string, AiIntegration>();
+	integrations = new Map<string, Integration>();
+	tasks = new Map<string, Task>();
+	runs = new Map<string, TaskRun>();
+
+	/** Duration given to runs created by a trigger from now on; runs already under way keep theirs. */
+	runDurationMs: number;
+	/** The user every API key acts as (`created_by_user_id`). */
+	userId: string = SEED.userId;
+	/** The clock run progression reads; tests may replace it. */
+	now: () => number = () => Date.now();
+
+	#seed: boolean;
+	#nextNumber = new Map<string, number>();
+	#bulkCounter = 0;
+	#taskListCache: Task[] | undefined;
+	#runIdsByTask = new Map<string, string[]>();
+	#progress = new Map<string, RunProgress>();
+
+	constructor(options: StoreOptions = {}) {
+		this.#seed = options.seed ?? true;
+		this.runDurationMs = options.runDurationMs ?? 3000;
+		this.reset();
+	}
+
+	/** Empties every collection and reloads the seed (when the store was created with seed: true). */
+	reset(): void {
+		for (const collection of [
+			this.spaces,
+			this.projects,
+			this.datasets,
+			this.experiments,
+			this.evaluators,
+			this.aiIntegrations,
+			this.integrations,
+			this.tasks,
+			this.runs,
+		]) {
+			collection.clear();
+		}
+		this.#nextNumber.clear();
+		this.#bulkCounter = 0;
+		this.#taskListCache = undefined;
+		this.#runIdsByTask.clear();
+		this.#progress.clear();
+		if (this.#seed) seedStore(this);
+	}
+
+	/** A new opaque id for `kind` (e.g. 'Task', 'TaskRun', 'Experiment'). */
+	nextId(kind: string): string {
+		const num = this.#nextNumber.get(kind) ?? FIRST_RUNTIME_NUMBER;
+		this.#nextNumber.set(kind, num + 1);
+		return randomId(kind, num);
+	}
+
+	// ---- tasks ----------------------------------------------------------------------------------------------
+
+	/** Tasks in list order. Cached, because 100,000 tasks are paged through many times in benchmarks. */
+	taskList(): Task[] {
+		this.#taskListCache ??= [...this.tasks.values()];
+		return this.#taskListCache;
+	}
+
+	/** Stores a task exactly as given (the HTTP layer has validated it). */
+	insertTask(task: Task): Task {
+		this.tasks.set(task.id, task);
+		this.#taskListCache = undefined;
+		return task;
+	}
+
+	/** Direct insert that bypasses validation; fills every field the API would. */
+	addTask(input: TaskInput): Task {
+		const createdAt = input.created_at ?? iso(this.now());
+		return this.insertTask(this.#buildTask(input, createdAt, input.id ?? this.nextId('Task')));
+	}
+
+	/**
+	 * Inserts `count` tasks named `Bulk task 0001`, `Bulk task 0002`, … (numbering continues across calls).
+	 * Defaults: a TEMPLATE_EVALUATION task on the first project using the first evaluator, when those exist.
+	 */
+	addTasks(count: number, template: Partial<TaskInput> = {}): Task[] {
+		const firstProject = this.projects.values().next().value;
+		const firstEvaluator = this.evaluators.values().next().value;
+		const type = template.type ?? 'TEMPLATE_EVALUATION';
+		const usesDefaultSource =
+			type !== 'RUN_EXPERIMENT' && template.project_id === undefined && template.dataset_id === undefined;
+		const base: TaskInput = {
+			...template,
+			type,
+			name: '',
+			project_id: usesDefaultSource ? (firstProject?.id ?? null) : template.project_id,
+			evaluators:
+				template.evaluators ??
+				(type !== 'RUN_EXPERIMENT' && firstEvaluator ? [{ evaluator_id: firstEvaluator.id }] : []),
+		};
+		const width = Math.max(4, String(this.#bulkCounter + count).length);
+		const startMs = this.now() - count;
+		const added: Task[] = [];
+		for (let i = 0; i < count; i++) {
+			this.#bulkCounter += 1;
+			const name = `${template.name ?? 'Bulk task'} ${String(this.#bulkCounter).padStart(width, '0')}`;
+			const task = this.#buildTask({ ...base, name }, iso(startMs + i), this.nextId('Task'));
+			this.tasks.set(task.id, task);
+			added.push(task);
+		}
+		this.#taskListCache = undefined;
+		return added;
+	}
+
+	#buildTask(input: TaskInput, createdAt: string, id: string): Task {
+		const projectId = input.project_id ?? null;
+		const task: Task = {
+			id,
+			name: input.name,
+			type: input.type,
+			project_id: projectId,
+			dataset_id: input.dataset_id ?? null,
+			// §7.6: the API does not say what it stores when sampling_rate is omitted; the sandbox uses 1 (all data)
+			// for project tasks and null where the field does not apply.
+			sampling_rate:
+				input.sampling_rate !== undefined
+					? input.sampling_rate
+					: input.type !== 'RUN_EXPERIMENT' && projectId
+						? 1
+						: null,
+			is_continuous: input.is_continuous ?? false,
+			query_filter: input.query_filter ?? null,
+			evaluators: (input.evaluators ?? []).map((evaluator) => ({
+				evaluator_id: evaluator.evaluator_id,
+				evaluator_name: evaluator.evaluator_name ?? this.evaluators.get(evaluator.evaluator_id)?.name ?? '',
+				query_filter: evaluator.query_filter ?? null,
+				column_mappings: evaluator.column_mappings ?? null,
+				evaluator_version_id: evaluator.evaluator_version_id ?? null,
+			})),
+			experiment_ids: input.experiment_ids ?? [],
+			last_run_at: input.last_run_at ?? null,
+			created_at: createdAt,
+			updated_at: input.updated_at ?? createdAt,
+			created_by_user_id: input.created_by_user_id !== undefined ? input.created_by_user_id : this.userId,
+		};
+		if (input.type === 'RUN_EXPERIMENT') task.run_configuration = input.run_configuration ?? null;
+		return task;
+	}
+
+	/** §5.6: deleting a task also deletes its runs. */
+	deleteTask(taskId: string): boolean {
+		if (!this.tasks.delete(taskId)) return false;
+		for (const runId of this.#runIdsByTask.get(taskId) ?? []) {
+			this.runs.delete(runId);
+			this.#progress.delete(runId);
+		}
+		this.#runIdsByTask.delete(taskId);
+		this.#taskListCache = undefined;
+		return true;
+	}
+
+	// ---- runs -----------------------------------------------------------------------------------------------
+
+	getRun(runId: string): TaskRun | undefined {
+		this.tick();
+		return this.runs.get(runId);
+	}
+
+	/** The task's runs in creation order (§7.1 leaves the order open; the sandbox deliberately is not newest-first). */
+	runsOf(taskId: string): TaskRun[] {
+		this.tick();
+		const runs: TaskRun[] = [];
+		for (const runId of this.#runIdsByTask.get(taskId) ?? []) {
+			const run = this.runs.get(runId);
+			if (run) runs.push(run);
+		}
+		return runs;
+	}
+
+	/** The task's PENDING or RUNNING run, if any. */
+	activeRunOf(taskId: string): TaskRun | undefined {
+		return this.runsOf(taskId).find((run) => !isTerminal(run.status));
+	}
+
+	/** Experiment names taken in a dataset, including names reserved by RUN_EXPERIMENT runs not yet started. */
+	experimentNamesIn(datasetId: string): Set<string> {
+		this.tick();
+		const names = new Set<string>();
+		for (const experiment of this.experiments.values()) {
+			if (experiment.dataset_id === datasetId) names.add(experiment.name);
+		}
+		for (const progress of this.#progress.values()) {
+			if (progress.experiment?.dataset_id === datasetId) names.add(progress.experiment.name);
+		}
+		return names;
+	}
+
+	#insertRun(run: TaskRun): TaskRun {
+		this.runs.set(run.id, run);
+		const ids = this.#runIdsByTask.get(run.task_id);
+		if (ids) ids.push(run.id);
+		else this.#runIdsByTask.set(run.task_id, [run.id]);
+		return run;
+	}
+
+	#taskOf(taskId: string): Task {
+		const task = this.tasks.get(taskId);
+		if (!task) throw new Error(`No task ${taskId} in the sandbox store`);
+		return task;
+	}
+
+	/**
+	 * Direct insert of a run in any status (default COMPLETED). It does not progress on its own: only runs created by
+	 * a trigger do. Sets the task's last_run_at to the run's created_at.
+	 */
+	addRun(taskId: string, partial: RunInput = {}): TaskRun {
+		const task = this.#taskOf(taskId);
+		const createdAt = partial.created_at ?? iso(this.now());
+		const status = partial.status ?? 'COMPLETED';
+		const terminal = isTerminal(status);
+		const id = partial.id ?? this.nextId('TaskRun');
+		const counts = terminal ? defaultCounts(status, id) : { num_successes: 0, num_errors: 0, num_skipped: 0 };
+		const run: TaskRun = {
+			id,
+			task_id: taskId,
+			status,
+			experiment_id: partial.experiment_id ?? null,
+			run_started_at: partial.run_started_at !== undefined ? partial.run_started_at : status === 'PENDING' ? null : createdAt,
+			run_finished_at: partial.run_finished_at !== undefined ? partial.run_finished_at : terminal ? createdAt : null,
+			data_start_time: partial.data_start_time ?? null,
+			data_end_time: partial.data_end_time ?? null,
+			num_successes: partial.num_successes ?? counts.num_successes,
+			num_errors: partial.num_errors ?? counts.num_errors,
+			num_skipped: partial.num_skipped ?? counts.num_skipped,
+			created_at: createdAt,
+			created_by_user_id: partial.created_by_user_id !== undefined ? partial.created_by_user_id : this.userId,
+			failure_reason:
+				partial.failure_reason !== undefined ? partial.failure_reason : terminal ? defaultFailureReason(status) : null,
+		};
+		task.last_run_at = createdAt;
+		return this.#insertRun(run);
+	}
+
+	/** A run created by POST …/trigger: PENDING now, RUNNING after a third of runDurationMs, COMPLETED after all of it. */
+	startRun(task: Task, plan: RunPlan): TaskRun {
+		const createdMs = this.now();
+		const id = this.nextId('TaskRun');
+		const run: TaskRun = {
+			id,
+			task_id: task.id,
+			status: 'PENDING',
+			experiment_id: null,
+			run_started_at: null,
+			run_finished_at: null,
+			data_start_time: plan.data_start_time,
+			data_end_time: plan.data_end_time,
+			num_successes: 0,
+			num_errors: 0,
+			num_skipped: 0,
+			created_at: iso(createdMs),
+			created_by_user_id: this.userId,
+			failure_reason: null,
+		};
+		this.#progress.set(id, {
+			createdMs,
+			durationMs: this.runDurationMs,
+			counts: plannedCounts(plan.total, id),
+			experiment: plan.experiment,
+		});
+		// The trigger is the first sign of a new run for pollers watching last_run_at.
+		task.last_run_at = run.created_at;
+		return this.#insertRun(run);
+	}
+
+	/**
+	 * Moves triggered runs along by the clock. Called before every request is handled and by the read helpers
+	 * above, so progression needs no timers. Timestamps are the planned ones, not the moment of the read.
+	 */
+	tick(): void {
+		if (this.#progress.size === 0) return;
+		const now = this.now();
+		for (const [runId, progress] of this.#progress) {
+			const run = this.runs.get(runId);
+			if (!run || isTerminal(run.status)) {
+				this.#progress.delete(runId);
+				continue;
+			}
+			const elapsed = now - progress.createdMs;
+			if (run.status === 'PENDING' && elapsed >= progress.durationMs / 3) {
+				run.status = 'RUNNING';
+				run.run_started_at = iso(progress.createdMs + Math.round(progress.durationMs / 3));
+				this.#provisionExperiment(run, progress);
+			}
+			if (elapsed >= progress.durationMs) {
+				this.#complete(run, 'COMPLETED', iso(progress.createdMs + progress.durationMs), progress.counts, null);
+			}
+		}
+	}
+
+	/** §4.2: a RUN_EXPERIMENT run gets its experiment_id once the experiment exists, i.e. when it starts running. */
+	#provisionExperiment(run: TaskRun, progress: RunProgress): void {
+		const plan = progress.experiment;
+		if (!plan || run.experiment_id) return;
+		const experiment: Experiment = {
+			id: this.nextId('Experiment'),
+			name: plan.name,
+			dataset_id: plan.dataset_id,
+			dataset_version_id: plan.dataset_version_id,
+			space_id: this.datasets.get(plan.dataset_id)?.space_id ?? '',
+			created_at: run.run_started_at ?? run.created_at,
+		};
+		this.experiments.set(experiment.id, experiment);
+		run.experiment_id = experiment.id;
+		progress.experiment = undefined;
+	}
+
+	#complete(
+		run: TaskRun,
+		status: TerminalRunStatus,
+		finishedAt: string,
+		counts: TaskRunCounts,
+		failureReason: string | null,
+	): void {
+		run.status = status;
+		run.run_finished_at = finishedAt;
+		Object.assign(run, counts);
+		run.failure_reason = failureReason;
+		this.#progress.delete(run.id);
+		// Design choice: last_run_at also moves when a run finishes (not only when it is created). It is the one
+		// field on the task that tells a poller listing tasks that something happened since its last look.
+		const task = this.tasks.get(run.task_id);
+		if (task) task.last_run_at = finishedAt;
+	}
+
+	/**
+	 * Deterministic completion for tests: stops automatic progression and sets the terminal status, timestamps,
+	 * counts and (for FAILED/CANCELLED) a failure_reason. Sets the task's last_run_at to run_finished_at.
+	 */
+	finishRun(runId: string, status: TerminalRunStatus, counts: FinishCounts = {}): TaskRun {
+		this.tick();
+		const run = this.runs.get(runId);
+		if (!run) throw new Error(`No run ${runId} in the sandbox store`);
+		const progress = this.#progress.get(runId);
+		if (progress && status !== 'CANCELLED') this.#provisionExperiment(run, progress);
+		const finishedMs = Math.max(this.now(), Date.parse(run.created_at));
+		run.run_started_at ??= run.created_at;
+		const defaults = progress && status === 'COMPLETED' ? progress.counts : defaultCounts(status, run.id);
+		this.#complete(
+			run,
+			status,
+			iso(finishedMs),
+			{
+				num_successes: counts.num_successes ?? defaults.num_successes,
+				num_errors: counts.num_errors ?? defaults.num_errors,
+				num_skipped: counts.num_skipped ?? defaults.num_skipped,
+			},
+			counts.failure_reason !== undefined ? counts.failure_reason : defaultFailureReason(status),
+		);
+		return run;
+	}
+
+	/** §5.10: cancel a PENDING or RUNNING run; returns undefined when the run is already terminal. */
+	cancelRun(runId: string): TaskRun | undefined {
+		const run = this.getRun(runId);
+		if (!run || isTerminal(run.status)) return undefined;
+		this.#complete(
+			run,
+			'CANCELLED',
+			iso(this.now()),
+			{ num_successes: run.num_successes, num_errors: run.num_errors, num_skipped: run.num_skipped },
+			USER_CANCEL_REASON,
+		);
+		return run;
+	}
+}
+
+export function createStore(options: StoreOptions = {}): Store {
+	return new Store(options);
+}

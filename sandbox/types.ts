@@ -1,0 +1,203 @@
+// Resource shapes as the sandbox stores them. They mirror the response objects of tasks-api.md §4 and §6
+// (enum values in their canonical UPPERCASE spelling); presenters in present.ts turn them into response bodies.
+
+export const TASK_TYPES = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION', 'RUN_EXPERIMENT'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+export type EvalTaskType = Exclude<TaskType, 'RUN_EXPERIMENT'>;
+
+export const RUN_STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const TERMINAL_RUN_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type TerminalRunStatus = (typeof TERMINAL_RUN_STATUSES)[number];
+
+export const EXPERIMENT_TYPES = ['LLM_GENERATION', 'TEMPLATE_EVALUATION', 'AGENT_CALL'] as const;
+export type ExperimentType = (typeof EXPERIMENT_TYPES)[number];
+
+export const INPUT_VARIABLE_FORMATS = ['F_STRING', 'MUSTACHE', 'NONE'] as const;
+export type InputVariableFormat = (typeof INPUT_VARIABLE_FORMATS)[number];
+
+export const MESSAGE_ROLES = ['USER', 'ASSISTANT', 'SYSTEM', 'TOOL'] as const;
+export type MessageRole = (typeof MESSAGE_ROLES)[number];
+
+export const EVALUATOR_TYPES = ['TEMPLATE', 'CODE', 'HARNESS', 'REMOTE'] as const;
+export type EvaluatorType = (typeof EVALUATOR_TYPES)[number];
+
+export const INTEGRATION_TYPES = ['LLM', 'AGENT'] as const;
+export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
+
+export type StringMap = Record<string, string>;
+export type JsonObject = Record<string, unknown>;
+
+export interface Space {
+	id: string;
+	name: string;
+	description: string | null;
+	is_private: boolean;
+	created_at: string;
+	/** Only used by the `org_id` filter of GET /v2/spaces; not part of the response (§6 lists no org_id field). */
+	org_id: string;
+}
+
+export interface Project {
+	id: string;
+	name: string;
+	space_id: string;
+	created_at: string;
+}
+
+export interface DatasetVersion {
+	id: string;
+	name: string;
+	created_at: string;
+}
+
+export interface DatasetExample {
+	id: string;
+	[field: string]: unknown;
+}
+
+export interface Dataset {
+	id: string;
+	name: string;
+	space_id: string;
+	created_at: string;
+	updated_at: string;
+	versions: DatasetVersion[];
+	examples: DatasetExample[];
+}
+
+export interface Experiment {
+	id: string;
+	name: string;
+	dataset_id: string;
+	dataset_version_id: string | null;
+	space_id: string;
+	created_at: string;
+}
+
+export interface EvaluatorVersion {
+	id: string;
+	commit_hash: string;
+	commit_message: string;
+	created_at: string;
+}
+
+export interface Evaluator {
+	id: string;
+	name: string;
+	type: EvaluatorType;
+	description: string | null;
+	space_id: string;
+	created_at: string;
+	updated_at: string;
+	/** Oldest first; the last entry is "latest". */
+	versions: EvaluatorVersion[];
+}
+
+/** An LLM integration (GET /v2/ai-integrations, and GET /v2/integrations?type=LLM with the same id, §6). */
+export interface AiIntegration {
+	id: string;
+	name: string;
+	provider: string;
+	model_names: string[];
+	space_id: string;
+	created_at: string;
+}
+
+/** A non-LLM integration; only AGENT exists today (§5.3 AGENT_CALL). */
+export interface Integration {
+	id: string;
+	name: string;
+	type: 'AGENT';
+	description: string | null;
+	space_id: string;
+	created_at: string;
+}
+
+export interface TaskEvaluator {
+	evaluator_id: string;
+	/** Filled from the evaluator when presented; kept here as a fallback if the evaluator disappears. */
+	evaluator_name: string;
+	query_filter: string | null;
+	column_mappings: StringMap | null;
+	evaluator_version_id: string | null;
+}
+
+export interface LlmMessage {
+	role: MessageRole;
+	content?: string | null;
+	tool_call_id?: string;
+	tool_calls?: unknown[];
+}
+
+export interface LlmGenerationConfig {
+	experiment_type: 'LLM_GENERATION';
+	ai_integration_id: string;
+	model_name?: string;
+	messages: LlmMessage[];
+	input_variable_format: InputVariableFormat;
+	invocation_parameters?: JsonObject;
+	provider_parameters: JsonObject;
+	tool_config?: JsonObject;
+	prompt_version_id?: string | null;
+}
+
+export interface TemplateEvaluationConfig {
+	experiment_type: 'TEMPLATE_EVALUATION';
+	ai_integration_id: string;
+	model_name?: string;
+	template: string;
+	provide_explanation: boolean;
+	classification_choices?: Record<string, number>;
+	column_mapping?: StringMap;
+	evaluator_version_id?: string | null;
+	invocation_parameters?: JsonObject;
+	provider_parameters: JsonObject;
+}
+
+export interface AgentCallConfig {
+	experiment_type: 'AGENT_CALL';
+	integration_id: string;
+	input_template: JsonObject;
+}
+
+export type RunConfiguration = LlmGenerationConfig | TemplateEvaluationConfig | AgentCallConfig;
+
+export interface Task {
+	id: string;
+	name: string;
+	type: TaskType;
+	project_id: string | null;
+	dataset_id: string | null;
+	sampling_rate: number | null;
+	is_continuous: boolean;
+	query_filter: string | null;
+	evaluators: TaskEvaluator[];
+	experiment_ids: string[];
+	/** RUN_EXPERIMENT only (§4.1); the key is left out of other tasks' responses. */
+	run_configuration?: RunConfiguration | null;
+	last_run_at: string | null;
+	created_at: string;
+	updated_at: string;
+	created_by_user_id: string | null;
+}
+
+export interface TaskRunCounts {
+	num_successes: number;
+	num_errors: number;
+	num_skipped: number;
+}
+
+export interface TaskRun extends TaskRunCounts {
+	id: string;
+	task_id: string;
+	status: RunStatus;
+	experiment_id: string | null;
+	run_started_at: string | null;
+	run_finished_at: string | null;
+	data_start_time: string | null;
+	data_end_time: string | null;
+	created_at: string;
+	created_by_user_id: string | null;
+	failure_reason: string | null;
+}

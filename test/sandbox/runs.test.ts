@@ -1,0 +1,244 @@
+import { SEED } from '../../sandbox/index.ts';
+import type { Task } from '../../sandbox/index.ts';
+import { enc, expectProblem, sleep, useSandbox } from './helpers.ts';
+
+// §4.2 TaskRun, §5.7 list runs, §5.9 get run, §5.10 cancel; run progression and the store's run helpers.
+
+const RUN_FIELDS = [
+	'id',
+	'task_id',
+	'status',
+	'experiment_id',
+	'run_started_at',
+	'run_finished_at',
+	'data_start_time',
+	'data_end_time',
+	'num_successes',
+	'num_errors',
+	'num_skipped',
+	'created_at',
+	'created_by_user_id',
+	'failure_reason',
+];
+
+describe('task runs', () => {
+	const ctx = useSandbox({ runDurationMs: 90 });
+	const getRun = async (runId: string) => (await ctx.api.get(`/v2/task-runs/${enc(runId)}`)).body;
+	const getTask = async (taskId: string) => (await ctx.api.get(`/v2/tasks/${enc(taskId)}`)).body;
+	const trigger = async (taskId: string, body: unknown = {}) => {
+		const response = await ctx.api.post(`/v2/tasks/${enc(taskId)}/trigger`, body);
+		expect(response.status).toBe(201);
+		return response.body;
+	};
+	const freshProjectTask = (): Task => {
+		const task = ctx.sandbox.store.addTask({
+			type: 'TEMPLATE_EVALUATION',
+			name: 'runs test',
+			project_id: SEED.projectIds.ragSearch,
+			sampling_rate: 0.5,
+			evaluators: [{ evaluator_id: SEED.evaluatorIds.relevance }],
+		});
+		ctx.sandbox.store.addRun(task.id, { created_at: new Date(ctx.sandbox.store.now() - 3_600_000).toISOString() });
+		return task;
+	};
+
+	afterEach(() => {
+		ctx.sandbox.store.now = () => Date.now();
+		ctx.sandbox.setRunDurationMs(90);
+	});
+
+	describe('progression', () => {
+		it('moves PENDING → RUNNING → COMPLETED in real time with a short runDurationMs', async () => {
+			ctx.sandbox.setRunDurationMs(300);
+			const task = freshProjectTask();
+			const run = await trigger(task.id);
+			expect(run.status).toBe('PENDING');
+			// Poll like a client would; RUNNING lasts from 100 ms to 300 ms after the trigger.
+			const seen: string[] = [run.status];
+			for (let status = run.status; status !== 'COMPLETED'; await sleep(10)) {
+				status = (await getRun(run.id)).status;
+				if (seen.at(-1) !== status) seen.push(status);
+			}
+			expect(seen).toEqual(['PENDING', 'RUNNING', 'COMPLETED']);
+			const done = await getRun(run.id);
+			expect(Date.parse(done.run_finished_at) - Date.parse(done.created_at)).toBe(300);
+			expect(Date.parse(done.run_started_at) - Date.parse(done.created_at)).toBe(100);
+			expect(done.num_successes + done.num_errors + done.num_skipped).toBeGreaterThan(0);
+			expect((await getTask(task.id)).last_run_at).toBe(done.run_finished_at);
+		});
+
+		it('derives timestamps from the plan, not from when the run is read (clock injected)', async () => {
+			let now = Date.parse('2026-11-24T12:00:00.000Z');
+			ctx.sandbox.store.now = () => now;
+			ctx.sandbox.setRunDurationMs(3000);
+			const task = freshProjectTask();
+			const run = await trigger(task.id);
+			expect(run.created_at).toBe('2026-11-24T12:00:00.000Z');
+			now += 999;
+			expect((await getRun(run.id)).status).toBe('PENDING');
+			now += 1;
+			expect(await getRun(run.id)).toMatchObject({ status: 'RUNNING', run_started_at: '2026-11-24T12:00:01.000Z', run_finished_at: null });
+			now += 60_000;
+			const listed = (await ctx.api.get(`/v2/tasks/${enc(task.id)}/runs?status=completed`)).body.task_runs;
+			expect(listed.map((item: { id: string }) => item.id)).toEqual([expect.any(String), run.id]);
+			expect(listed[1]).toMatchObject({ status: 'COMPLETED', run_finished_at: '2026-11-24T12:00:03.000Z', failure_reason: null });
+			// Listing tasks shows the finish too: pollers watch last_run_at.
+			const tasks = (await ctx.api.get(`/v2/tasks?project_id=${enc(SEED.projectIds.ragSearch)}&limit=100`)).body.tasks;
+			expect(tasks.find((item: { id: string }) => item.id === task.id).last_run_at).toBe('2026-11-24T12:00:03.000Z');
+		});
+
+		it('provisions the experiment of a RUN_EXPERIMENT run when it starts running', async () => {
+			let now = Date.parse('2026-11-24T12:00:00.000Z');
+			ctx.sandbox.store.now = () => now;
+			ctx.sandbox.setRunDurationMs(3000);
+			const run = await trigger(SEED.taskIds.promptGeneration, { experiment_name: 'prompt-v5', max_examples: 4 });
+			expect(run.experiment_id).toBeNull();
+			now += 1500;
+			const running = await getRun(run.id);
+			expect(running.status).toBe('RUNNING');
+			expect(running.experiment_id).toEqual(expect.any(String));
+			const experiments = (await ctx.api.get(`/v2/experiments?dataset_id=${enc(SEED.datasetId)}&name=prompt-v5`)).body.experiments;
+			expect(experiments).toEqual([expect.objectContaining({ id: running.experiment_id, name: 'prompt-v5', dataset_version_id: SEED.datasetVersionIds.v2 })]);
+			now += 1500;
+			const done = await getRun(run.id);
+			expect(done).toMatchObject({ status: 'COMPLETED', experiment_id: running.experiment_id, data_start_time: null });
+			expect(done.num_successes + done.num_errors + done.num_skipped).toBe(4);
+		});
+
+		it('applies setRunDurationMs to runs triggered afterwards', async () => {
+			ctx.sandbox.setRunDurationMs(0);
+			const run = await trigger(freshProjectTask().id);
+			expect(run.status).toBe('PENDING');
+			expect((await getRun(run.id)).status).toBe('COMPLETED');
+		});
+	});
+
+	describe('reading runs', () => {
+		it('returns every §4.2 field', async () => {
+			const runs = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.chatbotRelevanceSample)}/runs`)).body;
+			expect(runs.pagination).toEqual({ has_more: false });
+			expect(runs.task_runs).toHaveLength(2);
+			for (const run of runs.task_runs) expect(Object.keys(run).sort()).toEqual([...RUN_FIELDS].sort());
+			const failed = runs.task_runs[1];
+			expect(failed).toMatchObject({ status: 'FAILED', failure_reason: expect.stringContaining('429') });
+			expect(await getRun(failed.id)).toEqual(failed);
+		});
+
+		it('lists runs oldest first, filtered by status in any casing', async () => {
+			const path = `/v2/tasks/${enc(SEED.taskIds.productionHallucination)}/runs`;
+			const all = (await ctx.api.get(path)).body.task_runs.map((run: { created_at: string }) => run.created_at);
+			expect(all).toEqual([...all].sort());
+			expect((await ctx.api.get(`${path}?status=Completed`)).body.task_runs).toHaveLength(3);
+			expect((await ctx.api.get(`${path}?status=FAILED`)).body.task_runs).toHaveLength(0);
+			expectProblem(await ctx.api.get(`${path}?status=DONE`), 400, /status/);
+		});
+
+		it('answers 404 for an unknown task or run', async () => {
+			expectProblem(await ctx.api.get('/v2/tasks/VGFzazo5OTk5OTo=/runs'), 404);
+			expectProblem(await ctx.api.get('/v2/task-runs/VGFza1J1bjo5OTk='), 404);
+		});
+
+		it('gives seed RUN_EXPERIMENT runs their experiments and a failed agent run its reason', async () => {
+			const runs = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.promptGeneration)}/runs`)).body.task_runs;
+			expect(runs.slice(0, 2).map((run: { experiment_id: string }) => run.experiment_id)).toEqual([
+				SEED.experimentIds.baselineGpt4o,
+				SEED.experimentIds.gpt41MiniPromptV3,
+			]);
+			const agent = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.supportAgentRegression)}/runs`)).body.task_runs[0];
+			expect(agent).toMatchObject({ status: 'FAILED', experiment_id: null, failure_reason: expect.stringContaining('503') });
+		});
+	});
+
+	describe('cancel (§5.10)', () => {
+		it('cancels a PENDING run immediately with failure_reason "Cancelled by user"', async () => {
+			ctx.sandbox.setRunDurationMs(60_000);
+			const task = freshProjectTask();
+			const run = await trigger(task.id);
+			const response = await ctx.api.post(`/v2/task-runs/${enc(run.id)}/cancel`);
+			expect(response.status).toBe(200);
+			expect(response.body).toMatchObject({ id: run.id, status: 'CANCELLED', failure_reason: 'Cancelled by user', run_finished_at: expect.any(String) });
+			expect(await getRun(run.id)).toEqual(response.body);
+			expect((await getTask(task.id)).last_run_at).toBe(response.body.run_finished_at);
+		});
+
+		it('cancels a RUNNING run', async () => {
+			let now = Date.now();
+			ctx.sandbox.store.now = () => now;
+			ctx.sandbox.setRunDurationMs(3000);
+			const run = await trigger(freshProjectTask().id);
+			now += 1500;
+			expect((await getRun(run.id)).status).toBe('RUNNING');
+			const response = await ctx.api.post(`/v2/task-runs/${enc(run.id)}/cancel`);
+			expect(response.body).toMatchObject({ status: 'CANCELLED', run_started_at: expect.any(String) });
+			now += 10_000;
+			expect((await getRun(run.id)).status).toBe('CANCELLED');
+		});
+
+		it('answers 400 for a terminal run and 404 for an unknown one', async () => {
+			const completed = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.productionHallucination)}/runs?status=COMPLETED&limit=1`)).body.task_runs[0];
+			expectProblem(await ctx.api.post(`/v2/task-runs/${enc(completed.id)}/cancel`), 400, /already COMPLETED.*PENDING or RUNNING/);
+			expectProblem(await ctx.api.post('/v2/task-runs/VGFza1J1bjo5OTk=/cancel'), 404);
+		});
+	});
+
+	describe('store helpers', () => {
+		it('addRun inserts a run in any status without progression and sets last_run_at to its created_at', async () => {
+			const task = freshProjectTask();
+			const run = ctx.sandbox.store.addRun(task.id, { status: 'RUNNING', created_at: '2026-11-24T08:00:00.000Z' });
+			expect((await getTask(task.id)).last_run_at).toBe('2026-11-24T08:00:00.000Z');
+			await sleep(100);
+			expect(await getRun(run.id)).toMatchObject({ status: 'RUNNING', run_started_at: '2026-11-24T08:00:00.000Z', run_finished_at: null });
+			// A RUNNING run blocks triggers like any other.
+			expectProblem(await ctx.api.post(`/v2/tasks/${enc(task.id)}/trigger`, {}), 409);
+		});
+
+		it.each([
+			['COMPLETED', null],
+			['FAILED', expect.stringContaining('failed')],
+			['CANCELLED', 'Cancelled by user'],
+		] as const)('finishRun(%s) completes deterministically and moves last_run_at', async (status, reason) => {
+			ctx.sandbox.setRunDurationMs(60_000);
+			const task = freshProjectTask();
+			const run = await trigger(task.id);
+			const finished = ctx.sandbox.store.finishRun(run.id, status);
+			expect(finished).toMatchObject({ status, failure_reason: reason, run_started_at: expect.any(String), run_finished_at: expect.any(String) });
+			const read = await getRun(run.id);
+			expect(read).toMatchObject({ status, run_finished_at: finished.run_finished_at });
+			expect((await getTask(task.id)).last_run_at).toBe(finished.run_finished_at);
+			if (status === 'CANCELLED') expect(read.num_successes + read.num_errors + read.num_skipped).toBe(0);
+			else expect(read.num_successes + read.num_errors).toBeGreaterThan(0);
+		});
+
+		it('finishRun takes explicit counts and failure_reason', async () => {
+			const task = freshProjectTask();
+			const run = ctx.sandbox.store.addRun(task.id, { status: 'PENDING' });
+			ctx.sandbox.store.finishRun(run.id, 'FAILED', { num_successes: 1, num_errors: 2, num_skipped: 3, failure_reason: 'boom' });
+			expect(await getRun(run.id)).toMatchObject({ status: 'FAILED', num_successes: 1, num_errors: 2, num_skipped: 3, failure_reason: 'boom' });
+		});
+	});
+
+	describe('lowercase enums (older docs)', () => {
+		afterEach(() => ctx.sandbox.setLowercaseEnums(false));
+
+		it('lowercases every enum value in responses while accepting any casing in requests', async () => {
+			ctx.sandbox.setLowercaseEnums(true);
+			const task = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.promptGeneration)}`)).body;
+			expect(task.type).toBe('run_experiment');
+			expect(task.run_configuration).toMatchObject({ experiment_type: 'llm_generation', input_variable_format: 'f_string' });
+			expect(task.run_configuration.messages.map((message: { role: string }) => message.role)).toEqual(['system', 'user']);
+			const runs = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.productionHallucination)}/runs?status=COMPLETED`)).body.task_runs;
+			expect(runs.map((run: { status: string }) => run.status)).toEqual(['completed', 'completed', 'completed']);
+			expect((await ctx.api.get('/v2/evaluators?limit=1')).body.evaluators[0].type).toBe('code');
+			expect((await ctx.api.get('/v2/integrations?type=LLM&limit=1')).body.integrations[0]).toMatchObject({ type: 'llm', config: { provider: 'openai' } });
+			const created = await ctx.api.post('/v2/tasks', {
+				type: 'CODE_EVALUATION',
+				name: 'lowercase world',
+				project_id: SEED.projectIds.supportChatbot,
+				evaluators: [{ evaluator_id: SEED.evaluatorIds.jsonFormat }],
+			});
+			expect(created.body.type).toBe('code_evaluation');
+			ctx.sandbox.setLowercaseEnums(false);
+			expect((await ctx.api.get(`/v2/tasks/${enc(created.body.id)}`)).body.type).toBe('CODE_EVALUATION');
+		});
+	});
+});
