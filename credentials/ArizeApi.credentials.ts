@@ -51,6 +51,14 @@ export class ArizeApi implements ICredentialType {
 			description: 'The host of your Arize deployment, without a path (the node appends /v2/...)',
 			displayOptions: { show: { region: ['custom'] } },
 		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description: 'How long to wait for Arize to answer a request before giving up',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

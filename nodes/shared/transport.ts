@@ -19,7 +19,7 @@ export const CREDENTIAL_TYPE = 'arizeApi';
 /** Arize caps every list endpoint at 100 items per page (§3 of the reference). */
 export const MAX_PAGE_SIZE = 100;
 
-const REQUEST_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_SECONDS = 60;
 const MAX_RATE_LIMIT_RETRIES = 5;
 const MAX_RETRY_AFTER_SECONDS = 60;
 const MAX_TRANSIENT_RETRIES = 3;
@@ -28,6 +28,7 @@ const FIRST_BACKOFF_MS = 500;
 export interface ArizeCredentials {
 	region?: string;
 	baseUrl?: string;
+	timeout?: number;
 }
 
 /** The API host for the credential's region; a custom URL must be a bare http(s) origin. */
@@ -93,7 +94,7 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: (credentials.timeout || DEFAULT_TIMEOUT_SECONDS) * 1000,
 	};
 	const idempotent = request.idempotent ?? request.method !== 'POST';
 
@@ -108,10 +109,18 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 				options,
 			)) as FullResponse;
 		} catch (error) {
-			if (idempotent && transientRetries < MAX_TRANSIENT_RETRIES && (await pause(this, backoffMs(transientRetries++)))) {
+			const failure = networkFailure(error);
+			if (!failure) throw error;
+			// A request that timed out is not repeated: waiting the whole timeout again rarely helps.
+			if (
+				failure !== 'timeout' &&
+				idempotent &&
+				transientRetries < MAX_TRANSIENT_RETRIES &&
+				(await pause(this, backoffMs(transientRetries++)))
+			) {
 				continue;
 			}
-			throw connectionError(node, error, options.url, request.itemIndex);
+			throw networkError(node, failure, options, request.itemIndex);
 		}
 
 		const { statusCode, body } = response;
@@ -278,15 +287,34 @@ function apiError(
 	});
 }
 
-/** A request that never got an HTTP answer (connection refused or reset, timeout). */
-function connectionError(node: INode, error: unknown, url: string, itemIndex?: number): NodeApiError {
-	const cause = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-	const code = cause.cause?.code ?? cause.code;
-	const host = new URL(url).origin;
-	const reason = code ?? cause.cause?.message ?? cause.message ?? 'unknown error';
-	return new NodeApiError(node, { code: code ?? 'ECONNECTION' } as JsonObject, {
-		message: `Could not get an answer from Arize at ${host} (${reason})`,
-		description: 'Check the Region or Base URL of the Arize API credential, and your network.',
+/**
+ * Why a request got no HTTP answer at all ('timeout', or a socket error code such as ECONNRESET), or undefined when
+ * the error is something else (n8n's own, e.g. a missing credential), which is passed on untouched.
+ */
+function networkFailure(error: unknown): string | undefined {
+	const chain = [error, (error as { cause?: unknown })?.cause] as Array<{ code?: unknown; message?: unknown } | undefined>;
+	for (const link of chain) {
+		const code = typeof link?.code === 'string' ? link.code : undefined;
+		const message = typeof link?.message === 'string' ? link.message : '';
+		if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/.test(message)) return 'timeout';
+		if (code && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;
+		if (/socket hang up/i.test(message)) return 'ECONNRESET';
+	}
+	return undefined;
+}
+
+function networkError(node: INode, failure: string, options: IHttpRequestOptions, itemIndex?: number): NodeApiError {
+	const host = new URL(options.url).origin;
+	const message =
+		failure === 'timeout'
+			? `Arize at ${host} did not answer within ${Number(options.timeout) / 1000} s`
+			: `Could not reach Arize at ${host} (${failure})`;
+	return new NodeApiError(node, { code: failure } as JsonObject, {
+		message,
+		description:
+			failure === 'timeout'
+				? 'Arize may be slow or unreachable. Try again, or raise Request Timeout in the Arize API credential.'
+				: 'Check the Region or Base URL of the Arize API credential, and your network.',
 		itemIndex,
 	});
 }

@@ -114,6 +114,19 @@ describe('Task → Get', () => {
 		expect(arize.sandbox.requests).toHaveLength(2);
 	});
 
+	it('gives up on an answer that never comes after the credential\'s timeout, without retrying', async () => {
+		arize.sandbox.faults.inject({ kind: 'hang' });
+		const started = Date.now();
+		const { error } = await runTasksNode(
+			{ arizeApi: { ...arize.credentials.arizeApi, timeout: 1 } },
+			{ resource: 'task', operation: 'get', taskId: { __rl: true, mode: 'id', value: SEED.taskIds.goldenRelevance } },
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error?.message).toBe(`Arize at ${arize.sandbox.url} did not answer within 1 s`);
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(arize.sandbox.requests).toHaveLength(1);
+	});
+
 	it('with Continue On Fail, outputs the error on the failing item and goes on', async () => {
 		const ids = [SEED.taskIds.goldenRelevance, 'VGFzazo5OTk5OTk=', SEED.taskIds.productionHallucination];
 		const { items, error } = await getTask(
