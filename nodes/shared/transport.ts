@@ -110,7 +110,8 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 			)) as FullResponse;
 		} catch (error) {
 			const failure = networkFailure(error);
-			if (!failure) throw error;
+			// n8n's own errors (already NodeApiError, which re-wrapping hands back unchanged) pass through.
+			if (!failure) throw new NodeApiError(node, error as JsonObject, { itemIndex: request.itemIndex });
 			// A request that timed out is not repeated: waiting the whole timeout again rarely helps.
 			if (
 				failure !== 'timeout' &&
