@@ -1,14 +1,15 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INodeParameters, NodeParameterValueType } from 'n8n-workflow';
 
 import { SEED } from '../../sandbox/seed.ts';
 import { API_KEY, jsonOf, runTasksNode, searchList, summary, useArize } from '../arize';
 
 const arize = useArize();
 
-const getTask = (taskId: unknown, options: Parameters<typeof runTasksNode>[2] = {}) =>
+const getTask = (taskId: NodeParameterValueType, options: Parameters<typeof runTasksNode>[2] = {}) =>
 	runTasksNode(arize.credentials, { resource: 'task', operation: 'get', taskId }, options);
 
-const getMany = (parameters: Record<string, unknown>) =>
+const getMany = (parameters: INodeParameters) =>
 	runTasksNode(arize.credentials, { resource: 'task', operation: 'getAll', ...parameters });
 
 /** The sandbox's own answer for a task, to compare node output with. */
