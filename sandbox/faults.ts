@@ -12,6 +12,8 @@ export type Fault =
 export interface FaultOptions {
 	/** How many matching requests the fault applies to. Default 1; Infinity keeps it until clear(). */
 	times?: number;
+	/** How many matching requests pass untouched before the fault starts (to hit the middle of a sequence). Default 0. */
+	skip?: number;
 	/** Only requests with this method (any casing). */
 	method?: string;
 	/** Only requests whose path (without query string, raw or percent-decoded) equals this string or matches this RegExp. */
@@ -21,6 +23,7 @@ export interface FaultOptions {
 interface FaultEntry {
 	fault: Fault;
 	remaining: number;
+	skip: number;
 	method?: string;
 	path?: string | RegExp;
 }
@@ -45,7 +48,13 @@ export class Faults {
 	inject(fault: Fault, options: FaultOptions = {}): void {
 		const times = options.times ?? 1;
 		if (!(times > 0)) throw new Error('faults.inject: times must be at least 1');
-		this.#entries.push({ fault, remaining: times, method: options.method?.toUpperCase(), path: options.path });
+		this.#entries.push({
+			fault,
+			remaining: times,
+			skip: options.skip ?? 0,
+			method: options.method?.toUpperCase(),
+			path: options.path,
+		});
 	}
 
 	clear(): void {
@@ -65,6 +74,10 @@ export class Faults {
 		);
 		if (index < 0) return undefined;
 		const entry = this.#entries[index];
+		if (entry.skip > 0) {
+			entry.skip -= 1;
+			return undefined;
+		}
 		entry.remaining -= 1;
 		if (entry.remaining <= 0) this.#entries.splice(index, 1);
 		return entry.fault;

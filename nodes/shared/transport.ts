@@ -24,6 +24,8 @@ const MAX_RATE_LIMIT_RETRIES = 5;
 const MAX_RETRY_AFTER_SECONDS = 60;
 const MAX_TRANSIENT_RETRIES = 3;
 const FIRST_BACKOFF_MS = 500;
+/** Empty pages that still say `has_more` are followed, but not forever. */
+const MAX_EMPTY_PAGES_IN_A_ROW = 5;
 
 export interface ArizeCredentials {
 	region?: string;
@@ -175,21 +177,27 @@ export async function arizeApiRequestAllItems(
 ): Promise<IDataObject[]> {
 	const items: IDataObject[] = [];
 	const seenCursors = new Set<string>();
+	let emptyPagesInARow = 0;
 	let cursor: string | undefined;
 	do {
 		const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, limit - items.length);
 		const page = await arizeApiRequestPage.call(this, list, pageSize, cursor);
 		items.push(...page.items);
 		cursor = page.nextCursor;
-		if (cursor !== undefined) {
-			if (seenCursors.has(cursor)) {
-				throw new NodeOperationError(this.getNode(), `Arize returned the same page cursor twice for ${list.path}`, {
-					description: 'Stopped paging to avoid an endless loop. Try again; if it persists, report it to Arize.',
-					itemIndex: list.itemIndex,
-				});
-			}
-			seenCursors.add(cursor);
+		if (cursor === undefined) break;
+		emptyPagesInARow = page.items.length === 0 ? emptyPagesInARow + 1 : 0;
+		const problem = seenCursors.has(cursor)
+			? 'returned the same page cursor twice'
+			: emptyPagesInARow >= MAX_EMPTY_PAGES_IN_A_ROW
+				? `returned ${emptyPagesInARow} empty pages in a row that all said there was more`
+				: undefined;
+		if (problem) {
+			throw new NodeOperationError(this.getNode(), `Arize ${problem} for ${list.path}`, {
+				description: 'Stopped paging to avoid an endless loop. Try again; if it persists, report it to Arize.',
+				itemIndex: list.itemIndex,
+			});
 		}
+		seenCursors.add(cursor);
 	} while (cursor !== undefined && (limit === undefined || items.length < limit));
 	return limit === undefined ? items : items.slice(0, limit);
 }
@@ -304,18 +312,31 @@ function networkFailure(error: unknown): string | undefined {
 	return undefined;
 }
 
+const networkFailureText: Record<string, string> = {
+	timeout: 'did not answer in time',
+	ECONNRESET: 'closed the connection without answering',
+	ECONNREFUSED: 'refused the connection',
+	ENOTFOUND: 'has a host name that does not resolve',
+	EAI_AGAIN: 'has a host name that could not be resolved right now',
+};
+
+/**
+ * n8n rewrites any error message holding a socket code (ECONNRESET, …) into a generic sentence, so the code goes
+ * into the description and the message says in words what happened, and where.
+ */
 function networkError(node: INode, failure: string, options: IHttpRequestOptions, itemIndex?: number): NodeApiError {
 	const host = new URL(options.url).origin;
+	const what = networkFailureText[failure] ?? 'could not be reached';
 	const message =
 		failure === 'timeout'
 			? `Arize at ${host} did not answer within ${Number(options.timeout) / 1000} s`
-			: `Could not reach Arize at ${host} (${failure})`;
-	return new NodeApiError(node, { code: failure } as JsonObject, {
+			: `Arize at ${host} ${what}`;
+	return new NodeApiError(node, { message } as JsonObject, {
 		message,
 		description:
 			failure === 'timeout'
 				? 'Arize may be slow or unreachable. Try again, or raise Request Timeout in the Arize API credential.'
-				: 'Check the Region or Base URL of the Arize API credential, and your network.',
+				: `Network error ${failure}. Check the Region or Base URL of the Arize API credential, and your network.`,
 		itemIndex,
 	});
 }

@@ -126,3 +126,14 @@ describe('fault injection', () => {
 		await sandbox.close(); // idempotent
 	});
 });
+
+describe('fault skip', () => {
+	it('lets the first matching requests through, then faults', () => {
+		const { Faults } = jest.requireActual('../../sandbox/faults.ts');
+		const faults = new Faults();
+		faults.inject({ status: 503 }, { path: '/v2/tasks', skip: 1, times: 2 });
+		const taken = [1, 2, 3, 4].map(() => faults.take('GET', '/v2/tasks'));
+		expect(taken).toEqual([undefined, { status: 503 }, { status: 503 }, undefined]);
+		expect(faults.take('GET', '/v2/projects')).toBeUndefined();
+	});
+});
