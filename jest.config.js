@@ -8,4 +8,6 @@ module.exports = {
 	},
 	// The sandbox and nodes talk over real loopback HTTP; nothing else may leave the machine.
 	testTimeout: 20000,
+	// Suites with it.concurrent (e.g. the secrets sweep) give each case its own sandbox.
+	maxConcurrency: 16,
 };
