@@ -21,10 +21,21 @@ export const returnAllOrLimit: INodeProperties[] = [
 	},
 ];
 
+/**
+ * n8n hands an expression's result over as it is, so a number field fed from text (a webhook, a sheet) holds "0.5",
+ * not 0.5. Text that spells a number is read as that number; anything else, blank text included (which Number()
+ * would turn into 0), is left as it is for the rules to report.
+ */
+export function numberFromText<T>(value: T): T | number {
+	if (typeof value !== 'string' || value.trim() === '') return value;
+	const number = Number(value);
+	return Number.isFinite(number) ? number : value;
+}
+
 /** The Limit to apply, or undefined for Return All. */
 export function getLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
-	const limit = context.getNodeParameter('limit', itemIndex, 50) as number;
+	const limit = numberFromText(context.getNodeParameter('limit', itemIndex, 50)) as number;
 	if (!Number.isInteger(limit) || limit < 1) {
 		throw new NodeOperationError(context.getNode(), `Limit must be a whole number of at least 1, got ${limit}`, {
 			itemIndex,

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { arizeApiRequest, arizePath, pause } from '../../shared/transport';
 import type { TaskRun } from '../../shared/types';
 import { isTerminal, normaliseTaskRun } from '../../shared/types';
+import { numberFromText } from './common';
 
 /** Poll Interval, Timeout and On Timeout, shown under `show`. Shared by Trigger Run and Task Run → Wait. */
 export function waitProperties(show: IDisplayOptions['show']): INodeProperties[] {
@@ -48,14 +49,45 @@ export function waitProperties(show: IDisplayOptions['show']): INodeProperties[]
 	];
 }
 
+export interface WaitSettings {
+	intervalMs: number;
+	timeoutMs: number;
+	onTimeout: string;
+}
+
+/**
+ * Poll Interval, Timeout and On Timeout, checked before anything is sent. The editor keeps both numbers at 1 or more,
+ * but an expression can give 0 or text that is no number, and either would make the loop below poll without pause.
+ */
+export function readWaitSettings(context: IExecuteFunctions, itemIndex: number): WaitSettings {
+	const milliseconds = (name: string, label: string, fallback: number) => {
+		const seconds = numberFromText(context.getNodeParameter(name, itemIndex, fallback));
+		if (typeof seconds !== 'number' || !(seconds >= 1)) {
+			throw new NodeOperationError(
+				context.getNode(),
+				`${label} must be a number of seconds, at least 1 (got ${String(seconds)})`,
+				{ itemIndex },
+			);
+		}
+		return seconds * 1000;
+	};
+	return {
+		intervalMs: milliseconds('pollInterval', 'Poll Interval', 5),
+		timeoutMs: milliseconds('waitTimeout', 'Timeout', 600),
+		onTimeout: context.getNodeParameter('onTimeout', itemIndex, 'error') as string,
+	};
+}
+
 /**
  * Polls GET /v2/task-runs/{id} until the run is COMPLETED, FAILED or CANCELLED (§4.2), the timeout passes,
  * or the execution is cancelled. A run that is already terminal costs no request.
  */
-export async function waitForRun(context: IExecuteFunctions, run: TaskRun, itemIndex: number): Promise<TaskRun> {
-	const intervalMs = (context.getNodeParameter('pollInterval', itemIndex, 5) as number) * 1000;
-	const timeoutMs = (context.getNodeParameter('waitTimeout', itemIndex, 600) as number) * 1000;
-	const onTimeout = context.getNodeParameter('onTimeout', itemIndex, 'error') as string;
+export async function waitForRun(
+	context: IExecuteFunctions,
+	run: TaskRun,
+	{ intervalMs, timeoutMs, onTimeout }: WaitSettings,
+	itemIndex: number,
+): Promise<TaskRun> {
 	const deadline = Date.now() + timeoutMs;
 
 	let current = normaliseTaskRun(run);

@@ -5,7 +5,7 @@ import { datasetLocator, projectLocator, taskTypeOptions } from '../../../shared
 import { createTaskProblem } from '../../../shared/rules';
 import { arizeApiRequest } from '../../../shared/transport';
 import { normaliseTask } from '../../../shared/types';
-import { assertValid, readIdList } from '../common';
+import { assertValid, numberFromText, readIdList } from '../common';
 import { evaluatorProperties, readEvaluators, readRunConfiguration, runConfigurationProperties } from './fields';
 
 const evaluationTypes = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION'];
@@ -122,7 +122,7 @@ function createBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 		...(onDataset
 			? { dataset_id: locator('datasetId'), experiment_ids: readIdList(param('experimentIds', [])) }
 			: { project_id: locator('projectId') }),
-		...(options.samplingRate !== undefined && { sampling_rate: options.samplingRate }),
+		...(options.samplingRate !== undefined && { sampling_rate: numberFromText(options.samplingRate) }),
 		...(options.isContinuous !== undefined && { is_continuous: options.isContinuous }),
 		...(String(options.queryFilter ?? '').trim() && { query_filter: String(options.queryFilter).trim() }),
 		evaluators: readEvaluators(context, itemIndex),

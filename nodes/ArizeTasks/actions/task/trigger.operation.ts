@@ -6,8 +6,8 @@ import { triggerEvaluationProblem, triggerExperimentProblem } from '../../../sha
 import { toIsoTimestamp } from '../../../shared/time';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
 import { normaliseTaskRun } from '../../../shared/types';
-import { assertValid, getTaskId, readIdList } from '../common';
-import { waitForRun, waitProperties } from '../waiting';
+import { assertValid, getTaskId, numberFromText, readIdList } from '../common';
+import { readWaitSettings, waitForRun, waitProperties } from '../waiting';
 
 const evaluationTypes = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION'];
 
@@ -172,7 +172,7 @@ function evaluationBody(context: IExecuteFunctions, itemIndex: number): IDataObj
 	return {
 		...(start && { data_start_time: start }),
 		...(end && { data_end_time: end }),
-		...(options.maxSpans !== undefined && { max_spans: options.maxSpans }),
+		...(options.maxSpans !== undefined && { max_spans: numberFromText(options.maxSpans) }),
 		...(options.overrideEvaluations !== undefined && { override_evaluations: options.overrideEvaluations }),
 		...(experimentIds.length && { experiment_ids: experimentIds }),
 	};
@@ -190,7 +190,7 @@ function experimentBody(context: IExecuteFunctions, itemIndex: number): IDataObj
 			dataset_version_id: String(options.datasetVersionId).trim(),
 		}),
 		...(exampleIds.length && { example_ids: exampleIds }),
-		...(options.maxExamples !== undefined && { max_examples: options.maxExamples }),
+		...(options.maxExamples !== undefined && { max_examples: numberFromText(options.maxExamples) }),
 		...(tracing.length && {
 			tracing_metadata: Object.fromEntries(tracing.map(({ key, value }) => [key.trim(), value])),
 		}),
@@ -203,6 +203,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const runsExperiment = this.getNodeParameter('taskType', itemIndex) === 'RUN_EXPERIMENT';
 	const body = runsExperiment ? experimentBody(this, itemIndex) : evaluationBody(this, itemIndex);
 	assertValid(this, (runsExperiment ? triggerExperimentProblem : triggerEvaluationProblem)(body), itemIndex);
+	// Read before the run is started, so bad wait settings cannot leave a run behind with an error.
+	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) ? readWaitSettings(this, itemIndex) : undefined;
 
 	const run = normaliseTaskRun(
 		await arizeApiRequest.call(this, {
@@ -212,6 +214,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		}),
 	);
-	if (!this.getNodeParameter('waitForCompletion', itemIndex, false)) return run;
-	return await waitForRun(this, run, itemIndex);
+	return wait ? await waitForRun(this, run, wait, itemIndex) : run;
 }

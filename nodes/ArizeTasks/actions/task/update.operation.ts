@@ -5,7 +5,7 @@ import { taskLocator, taskTypeOptions } from '../../../shared/descriptions';
 import { updateTaskProblem } from '../../../shared/rules';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
 import { normaliseTask } from '../../../shared/types';
-import { assertValid, getTaskId } from '../common';
+import { assertValid, getTaskId, numberFromText } from '../common';
 import { evaluatorProperties, readEvaluators, readRunConfiguration, runConfigurationProperties } from './fields';
 
 const evaluationTypes = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION'];
@@ -109,7 +109,7 @@ function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 		return body;
 	}
 
-	if (fields.samplingRate !== undefined) body.sampling_rate = fields.samplingRate;
+	if (fields.samplingRate !== undefined) body.sampling_rate = numberFromText(fields.samplingRate);
 	if (fields.isContinuous !== undefined) body.is_continuous = fields.isContinuous;
 	if (fields.queryFilter !== undefined) {
 		const queryFilter = String(fields.queryFilter).trim();

@@ -6,7 +6,7 @@ import { arizeApiRequest, arizeApiRequestAllItems, arizePath } from '../../../sh
 import type { TaskRun } from '../../../shared/types';
 import { normaliseTaskRun } from '../../../shared/types';
 import { getLimit, getTaskId, returnAllOrLimit } from '../common';
-import { waitForRun, waitProperties } from '../waiting';
+import { readWaitSettings, waitForRun, waitProperties } from '../waiting';
 
 const runIdField: INodeProperties = {
 	displayName: 'Run ID',
@@ -85,7 +85,8 @@ export async function get(this: IExecuteFunctions, itemIndex: number): Promise<I
 }
 
 export async function wait(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	return await waitForRun(this, await fetchRun(this, itemIndex), itemIndex);
+	const settings = readWaitSettings(this, itemIndex);
+	return await waitForRun(this, await fetchRun(this, itemIndex), settings, itemIndex);
 }
 
 export async function cancel(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
