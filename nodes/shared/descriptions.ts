@@ -14,6 +14,19 @@ export const taskTypeOptions: INodePropertyOptions[] = [
 	},
 ];
 
+/** The Task Type selector that decides which fields an operation shows; not an expression, so the form can follow it. */
+export function taskTypeSelector(description?: string): INodeProperties {
+	return {
+		displayName: 'Task Type',
+		name: 'taskType',
+		type: 'options',
+		noDataExpression: true,
+		options: taskTypeOptions,
+		default: 'TEMPLATE_EVALUATION',
+		...(description && { description }),
+	};
+}
+
 /** A resource locator for an Arize object: picked from a searchable list, or given by ID. */
 function arizeLocator(displayName: string, name: string, searchListMethod: string, example: string): INodeProperties {
 	return {

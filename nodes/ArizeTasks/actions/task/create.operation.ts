@@ -1,14 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { datasetLocator, projectLocator, taskTypeOptions } from '../../../shared/descriptions';
+import { datasetLocator, projectLocator, taskTypeSelector } from '../../../shared/descriptions';
 import { createTaskProblem } from '../../../shared/rules';
 import { arizeApiRequest } from '../../../shared/transport';
-import { normaliseTask } from '../../../shared/types';
+import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
 import { assertValid, numberFromText, readIdList } from '../common';
 import { evaluatorProperties, readEvaluators, readRunConfiguration, runConfigurationProperties } from './fields';
-
-const evaluationTypes = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION'];
 
 const properties: INodeProperties[] = [
 	{
@@ -19,14 +17,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. Production hallucination check',
 	},
-	{
-		displayName: 'Task Type',
-		name: 'taskType',
-		type: 'options',
-		noDataExpression: true,
-		options: taskTypeOptions,
-		default: 'TEMPLATE_EVALUATION',
-	},
+	taskTypeSelector(),
 	{
 		displayName: 'Data Source',
 		name: 'dataSource',
@@ -37,10 +28,10 @@ const properties: INodeProperties[] = [
 			{ name: 'Dataset', value: 'dataset', description: 'Evaluate experiments of a dataset' },
 		],
 		default: 'project',
-		displayOptions: { show: { taskType: evaluationTypes } },
+		displayOptions: { show: { taskType: EVALUATION_TASK_TYPES } },
 	},
-	{ ...projectLocator, displayOptions: { show: { taskType: evaluationTypes, dataSource: ['project'] } } },
-	{ ...datasetLocator, displayOptions: { show: { taskType: evaluationTypes, dataSource: ['dataset'] } } },
+	{ ...projectLocator, displayOptions: { show: { taskType: EVALUATION_TASK_TYPES, dataSource: ['project'] } } },
+	{ ...datasetLocator, displayOptions: { show: { taskType: EVALUATION_TASK_TYPES, dataSource: ['dataset'] } } },
 	{ ...datasetLocator, displayOptions: { show: { taskType: ['RUN_EXPERIMENT'] } } },
 	{
 		displayName: 'Experiment Names or IDs',
@@ -51,9 +42,9 @@ const properties: INodeProperties[] = [
 		required: true,
 		description:
 			'The experiments of the dataset to evaluate; at least one. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions: { show: { taskType: evaluationTypes, dataSource: ['dataset'] } },
+		displayOptions: { show: { taskType: EVALUATION_TASK_TYPES, dataSource: ['dataset'] } },
 	},
-	...evaluatorProperties({ taskType: evaluationTypes }),
+	...evaluatorProperties({ taskType: EVALUATION_TASK_TYPES }),
 	...runConfigurationProperties({ taskType: ['RUN_EXPERIMENT'] }),
 	{
 		displayName: 'Options',
@@ -61,7 +52,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { taskType: evaluationTypes } },
+		displayOptions: { show: { taskType: EVALUATION_TASK_TYPES } },
 		options: [
 			{
 				displayName: 'Query Filter',

@@ -1,27 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { taskLocator, taskTypeOptions } from '../../../shared/descriptions';
+import { taskLocator, taskTypeSelector } from '../../../shared/descriptions';
 import { triggerEvaluationProblem, triggerExperimentProblem } from '../../../shared/rules';
 import { toIsoTimestamp } from '../../../shared/time';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
-import { normaliseTaskRun } from '../../../shared/types';
+import { EVALUATION_TASK_TYPES, normaliseTaskRun } from '../../../shared/types';
 import { assertValid, getTaskId, numberFromText, readIdList } from '../common';
 import { readWaitSettings, waitForRun, waitProperties } from '../waiting';
 
-const evaluationTypes = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION'];
-
 const properties: INodeProperties[] = [
 	taskLocator,
-	{
-		displayName: 'Task Type',
-		name: 'taskType',
-		type: 'options',
-		noDataExpression: true,
-		options: taskTypeOptions,
-		default: 'TEMPLATE_EVALUATION',
-		description: 'The type of the task being run; it decides which settings the run takes',
-	},
+	taskTypeSelector('The type of the task being run; it decides which settings the run takes'),
 	{
 		displayName: 'Data Start Time',
 		name: 'dataStartTime',
@@ -29,7 +19,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		description:
 			'Start of the data window to evaluate (project tasks). Required the first time a project task runs; later it defaults to the last run.',
-		displayOptions: { show: { taskType: evaluationTypes } },
+		displayOptions: { show: { taskType: EVALUATION_TASK_TYPES } },
 	},
 	{
 		displayName: 'Data End Time',
@@ -37,7 +27,7 @@ const properties: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		description: 'End of the data window (project tasks); defaults to now. The window may span at most 30 days.',
-		displayOptions: { show: { taskType: evaluationTypes } },
+		displayOptions: { show: { taskType: EVALUATION_TASK_TYPES } },
 	},
 	{
 		displayName: 'Experiment Name',
@@ -55,7 +45,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { taskType: evaluationTypes } },
+		displayOptions: { show: { taskType: EVALUATION_TASK_TYPES } },
 		options: [
 			{
 				displayName: 'Experiment IDs',

@@ -1,33 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { taskLocator, taskTypeOptions } from '../../../shared/descriptions';
+import { taskLocator, taskTypeSelector } from '../../../shared/descriptions';
 import { updateTaskProblem } from '../../../shared/rules';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
-import { normaliseTask } from '../../../shared/types';
+import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
 import { assertValid, getTaskId, numberFromText } from '../common';
 import { evaluatorProperties, readEvaluators, readRunConfiguration, runConfigurationProperties } from './fields';
 
-const evaluationTypes = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION'];
-
 const properties: INodeProperties[] = [
 	taskLocator,
-	{
-		displayName: 'Task Type',
-		name: 'taskType',
-		type: 'options',
-		noDataExpression: true,
-		options: taskTypeOptions,
-		default: 'TEMPLATE_EVALUATION',
-		description: 'The type of the task being updated; it decides which fields can change',
-	},
+	taskTypeSelector('The type of the task being updated; it decides which fields can change'),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show: { taskType: evaluationTypes } },
+		displayOptions: { show: { taskType: EVALUATION_TASK_TYPES } },
 		options: [
 			{
 				displayName: 'Clear Query Filter',
@@ -77,9 +67,9 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether to replace the whole evaluator list with the one below (the API has no partial update)',
-		displayOptions: { show: { taskType: evaluationTypes } },
+		displayOptions: { show: { taskType: EVALUATION_TASK_TYPES } },
 	},
-	...evaluatorProperties({ taskType: evaluationTypes, replaceEvaluators: [true] }),
+	...evaluatorProperties({ taskType: EVALUATION_TASK_TYPES, replaceEvaluators: [true] }),
 	{
 		displayName: 'Replace Run Configuration',
 		name: 'replaceRunConfiguration',
