@@ -15,7 +15,7 @@ import { searchTasks } from '../ArizeTasks/methods/listSearch';
 import type { FinishedRun } from './runWatcher';
 import { isWatcherState, settle, tasksToInspect } from './runWatcher';
 
-/** How many of the most recently run tasks the editor's "Fetch Test Event" looks into for a sample. */
+/** How many of the most recently run tasks "Fetch Test Event" looks into for a sample (more when none matches). */
 const SAMPLE_TASKS = 5;
 
 export class ArizeTasksTrigger implements INodeType {
@@ -77,6 +77,9 @@ export class ArizeTasksTrigger implements INodeType {
 		if (statuses.length === 0) {
 			throw new NodeOperationError(this.getNode(), 'Choose at least one Run Status to watch for');
 		}
+		// Taken before anything is listed: a task created while this poll runs is not in its listing, so the next poll
+		// must count it as created after activation (see settle).
+		const pollStartedAt = new Date().toISOString();
 		const tasks = await watchedTasks(this);
 
 		if (this.getMode() === 'manual') {
@@ -97,7 +100,7 @@ export class ArizeTasksTrigger implements INodeType {
 		for (const task of tasksToInspect(previous, tasks)) {
 			runsByTask.set(task.id, await listRuns(this, task.id));
 		}
-		const { state, finished } = settle(previous, tasks, runsByTask, statuses, new Date().toISOString());
+		const { state, finished } = settle(previous, tasks, runsByTask, statuses, pollStartedAt);
 		staticData.watcher = state as unknown as IDataObject;
 		return finished.length ? [finished.map(toItem)] : null;
 	}
@@ -126,7 +129,10 @@ async function listRuns(context: IPollFunctions, taskId: string): Promise<TaskRu
 	return runs.map(normaliseTaskRun);
 }
 
-/** The newest finished run among the most recently run tasks, for the editor's sample. */
+/**
+ * The newest finished run among the most recently run tasks, for the editor's sample. When none of those has a match
+ * it looks further back, task by task, so "no run matches" is only said when no watched task has one.
+ */
 async function newestFinishedRun(
 	context: IPollFunctions,
 	tasks: Task[],
@@ -134,10 +140,10 @@ async function newestFinishedRun(
 ): Promise<FinishedRun | undefined> {
 	const recent = tasks
 		.filter((task) => task.last_run_at)
-		.sort((a, b) => Date.parse(b.last_run_at as string) - Date.parse(a.last_run_at as string))
-		.slice(0, SAMPLE_TASKS);
+		.sort((a, b) => Date.parse(b.last_run_at as string) - Date.parse(a.last_run_at as string));
 	let newest: FinishedRun | undefined;
-	for (const task of recent) {
+	for (const [index, task] of recent.entries()) {
+		if (newest && index >= SAMPLE_TASKS) break;
 		for (const run of await listRuns(context, task.id)) {
 			if (!isTerminal(run.status) || !statuses.includes(run.status)) continue;
 			if (!newest || Date.parse(run.run_finished_at ?? '') > Date.parse(newest.run.run_finished_at ?? '')) {

@@ -11,7 +11,7 @@ import { isTerminal } from '../shared/types';
  */
 export interface WatcherState {
 	version: 1;
-	/** When the trigger first polled (ISO). Tasks created later are new: all their runs count. */
+	/** When the trigger's first poll started (ISO). Tasks created then or later are new: all their runs count. */
 	activatedAt: string;
 	tasks: Record<string, TaskMemory>;
 }
@@ -58,7 +58,7 @@ export function tasksToInspect(state: WatcherState | undefined, tasks: Task[]): 
 /**
  * Folds one poll's listings into the state. `runsByTask` holds the runs of the inspected tasks (all pages, any order).
  * Returns the new state and the runs to fire, oldest finish first. Without a previous state it records the present
- * and fires nothing.
+ * and fires nothing. `now` is when the poll started, before it listed anything (it becomes `activatedAt`).
  */
 export function settle(
 	state: WatcherState | undefined,
@@ -74,7 +74,10 @@ export function settle(
 	for (const task of tasks) {
 		const runs = runsByTask.get(task.id);
 		let memory = state?.tasks[task.id];
-		const isNewTask = memory === undefined && state !== undefined && time(task.created_at as string) > time(state.activatedAt);
+		// activatedAt is when the first poll started, before it listed the tasks. A task first seen now that was created
+		// at that instant or later is new, even if it appeared while that poll ran (`>=`: timestamps are in ms).
+		const isNewTask =
+			memory === undefined && state !== undefined && time(task.created_at as string) >= time(state.activatedAt);
 		if (!memory && !isNewTask) {
 			// First sight of a task that existed before activation: remember the present, fire nothing.
 			next.tasks[task.id] = remember(task, runs ?? []);

@@ -1,0 +1,876 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { SEED } from '../../sandbox/seed.ts';
+import type { TaskRun } from '../../sandbox/types.ts';
+import { API_KEY, pollTrigger, summary, useArize } from '../arize';
+
+// The transport backs off 0.5 s, 1 s and 2 s between its retries of a failed GET. The retries themselves still happen
+// over real HTTP (the tests count them); only the waiting is skipped, so fault-heavy tests stay fast.
+jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: async () => {} }));
+
+const arize = useArize();
+const store = () => arize.sandbox.store;
+// Some tests drive the sandbox clock; the store's reset does not restore it.
+afterEach(() => {
+	store().now = () => Date.now();
+});
+
+/** One attempt plus the transport's 3 retries: this many 503s in a row make a GET, and so the poll, fail. */
+const FAILING = 4;
+
+const ALL_TASKS = { watch: 'allTasks', statuses: ['COMPLETED'] };
+const oneTask = (taskId: string, statuses = ['COMPLETED']) => ({
+	watch: 'oneTask',
+	taskId: { __rl: true, mode: 'id', value: taskId },
+	statuses,
+});
+
+/**
+ * One activated workflow with the trigger: what n8n keeps in memory between polls and what it has saved.
+ * n8n saves static data when a poll emits items; a poll that returns null (or fails) leaves its changes only in the
+ * active workflow's memory. A restart reloads the saved JSON.
+ */
+class ActiveTrigger {
+	memory: IDataObject = {};
+	persisted: IDataObject = {};
+
+	constructor(readonly parameters: INodeParameters) {}
+
+	async poll() {
+		const before = this.memory;
+		const result = await pollTrigger(arize.credentials, this.parameters, before);
+		if (result.error) {
+			// A failed poll must leave the state exactly as it found it.
+			expect(result.items).toBeNull();
+			expect(result.staticDataAfterPoll).toEqual(before);
+		}
+		this.memory = result.staticDataAfterPoll;
+		if (result.items) this.persisted = result.staticData;
+		return { ...result, fired: (result.items ?? []).map((item) => item.json) };
+	}
+
+	/** The ids of the runs the next poll fires (fails the test if the poll fails). */
+	async firedIds() {
+		const { fired, error } = await this.poll();
+		expect(error).toBeUndefined();
+		return fired.map((run) => run.id);
+	}
+
+	restart() {
+		this.memory = JSON.parse(JSON.stringify(this.persisted)) as IDataObject;
+	}
+}
+
+/** Deletes every task (and its runs), so a test starts from a known set. */
+function clearTasks() {
+	for (const id of [...store().tasks.keys()]) store().deleteTask(id);
+}
+
+/** The sandbox's own answer for a run, to compare the trigger's output with. */
+async function apiRun(runId: string): Promise<IDataObject> {
+	const response = await fetch(`${arize.sandbox.url}/v2/task-runs/${encodeURIComponent(runId)}`, {
+		headers: { authorization: `Bearer ${API_KEY}` },
+	});
+	arize.sandbox.clearRequests();
+	return (await response.json()) as IDataObject;
+}
+
+const runsPath = (taskId: string) => `/v2/tasks/${encodeURIComponent(taskId)}/runs`;
+const taskPath = (taskId: string) => `/v2/tasks/${encodeURIComponent(taskId)}`;
+const requested = () => arize.sandbox.requests.map(summary);
+const stateOf = (staticData: IDataObject) =>
+	staticData.watcher as { activatedAt: string; tasks: Record<string, IDataObject> };
+
+describe('Arize Tasks Trigger: first poll', () => {
+	it('fires nothing, even with finished runs in the history, and records every watched task', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		const withRuns = [...store().tasks.values()].filter((task) => task.last_run_at !== null);
+		expect(withRuns.length).toBeGreaterThan(5);
+
+		const first = await trigger.poll();
+		expect(first.error).toBeUndefined();
+		expect(first.items).toBeNull();
+		expect(Object.keys(stateOf(first.staticDataAfterPoll).tasks).sort()).toEqual([...store().tasks.keys()].sort());
+		// It reads runs only of tasks that ever ran, to learn which are still open.
+		expect(requested()).toEqual([
+			{ method: 'GET', path: '/v2/tasks', query: { limit: '100' } },
+			...withRuns.map((task) => ({ method: 'GET', path: runsPath(task.id), query: { limit: '100' } })),
+		]);
+
+		arize.sandbox.clearRequests();
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(requested()).toEqual([{ method: 'GET', path: '/v2/tasks', query: { limit: '100' } }]);
+	});
+
+	it('fires nothing for a One Task watch whose task has finished runs', async () => {
+		const trigger = new ActiveTrigger(oneTask(SEED.taskIds.productionHallucination));
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(Object.keys(stateOf(trigger.memory).tasks)).toEqual([SEED.taskIds.productionHallucination]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+});
+
+describe('Arize Tasks Trigger: runs that finish after activation', () => {
+	const taskId = SEED.taskIds.productionHallucination;
+
+	it('fires a run completing after activation exactly once', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const run = store().addRun(taskId, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([run.id]);
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('fires two runs finishing between two polls as two items of one poll, oldest finish first', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		const a = store().addRun(taskId, { status: 'RUNNING' });
+		const b = store().addRun(SEED.taskIds.goldenRelevance, { status: 'RUNNING' });
+		expect(await trigger.firedIds()).toEqual([]);
+		store().now = () => Date.parse('2030-01-01T00:00:05.000Z');
+		store().finishRun(b.id, 'COMPLETED');
+		store().now = () => Date.parse('2030-01-01T00:00:09.000Z');
+		store().finishRun(a.id, 'COMPLETED');
+		store().now = () => Date.now();
+		expect(await trigger.firedIds()).toEqual([b.id, a.id]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('fires a run seen PENDING in one poll when a later poll sees it COMPLETED', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const run = store().addRun(taskId, { status: 'PENDING' });
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(await trigger.firedIds()).toEqual([]);
+		store().runs.get(run.id)!.status = 'RUNNING';
+		expect(await trigger.firedIds()).toEqual([]);
+		store().finishRun(run.id, 'COMPLETED');
+		expect(await trigger.firedIds()).toEqual([run.id]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('fires a run that was already RUNNING at activation when it finishes', async () => {
+		const run = store().addRun(taskId, { status: 'RUNNING' });
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(await trigger.firedIds()).toEqual([]);
+		store().finishRun(run.id, 'COMPLETED');
+		expect(await trigger.firedIds()).toEqual([run.id]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('fires a run that finishes even when the task last_run_at does not move (it was open)', async () => {
+		const run = store().addRun(taskId, { status: 'RUNNING' });
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const lastRunAt = store().tasks.get(taskId)!.last_run_at;
+		store().finishRun(run.id, 'COMPLETED');
+		store().tasks.get(taskId)!.last_run_at = lastRunAt;
+		expect(await trigger.firedIds()).toEqual([run.id]);
+	});
+
+	it('fires the runs of a task created after activation', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const task = store().addTask({ name: 'Brand new', type: 'CODE_EVALUATION' });
+		const run = store().addRun(task.id, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([run.id]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('fires the runs of a task created while the activation poll was running', async () => {
+		// The task appears after the activation poll has listed the tasks (e.g. while it reads runs): the next poll
+		// meets it for the first time and must treat it as new, not as history.
+		const created: string[] = [];
+		const taskList = store().taskList.bind(store());
+		store().taskList = () => {
+			const list = taskList();
+			if (created.length === 0) created.push(store().addTask({ name: 'Created mid-poll', type: 'CODE_EVALUATION' }).id);
+			return list;
+		};
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		try {
+			expect(await trigger.firedIds()).toEqual([]);
+		} finally {
+			delete (store() as { taskList?: unknown }).taskList; // back to the Store method
+		}
+		expect(Object.keys(stateOf(trigger.memory).tasks)).not.toContain(created[0]);
+		const run = store().addRun(created[0], { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([run.id]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('fires the runs of a task created in the very millisecond the activation poll started', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const { activatedAt } = stateOf(trigger.memory);
+		const task = store().addTask({ name: 'Same instant', type: 'CODE_EVALUATION', created_at: activatedAt });
+		const run = store().addRun(task.id, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([run.id]);
+	});
+
+	it('fires a new run created in the same millisecond as the newest run it had seen', async () => {
+		clearTasks();
+		const task = store().addTask({ name: 'Ties', type: 'CODE_EVALUATION' });
+		const at = '2030-01-01T00:00:00.000Z';
+		store().addRun(task.id, { status: 'COMPLETED', created_at: at });
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const twin = store().addRun(task.id, { status: 'COMPLETED', created_at: at });
+		// Only a moved last_run_at makes the trigger look at the task again (here: another event a second later).
+		store().tasks.get(task.id)!.last_run_at = '2030-01-01T00:00:01.000Z';
+		expect(await trigger.firedIds()).toEqual([twin.id]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('fires each run once when a task has more than one page of runs', async () => {
+		clearTasks();
+		const task = store().addTask({ name: 'Busy', type: 'CODE_EVALUATION' });
+		const start = Date.parse('2030-01-01T00:00:00.000Z');
+		for (let i = 0; i < 150; i++) {
+			store().addRun(task.id, { status: 'COMPLETED', created_at: new Date(start + i * 1000).toISOString() });
+		}
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const open = store().addRun(task.id, { status: 'RUNNING', created_at: new Date(start + 200_000).toISOString() });
+		const done = store().addRun(task.id, { status: 'COMPLETED', created_at: new Date(start + 201_000).toISOString() });
+		expect(await trigger.firedIds()).toEqual([done.id]);
+		store().finishRun(open.id, 'COMPLETED');
+		expect(await trigger.firedIds()).toEqual([open.id]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+});
+
+describe('Arize Tasks Trigger: statuses', () => {
+	it.each([
+		[['COMPLETED'], ['COMPLETED']],
+		[['FAILED'], ['FAILED']],
+		[['CANCELLED'], ['CANCELLED']],
+		[['COMPLETED', 'FAILED'], ['COMPLETED', 'FAILED']],
+		[['FAILED', 'CANCELLED'], ['FAILED', 'CANCELLED']],
+		[['COMPLETED', 'FAILED', 'CANCELLED'], ['COMPLETED', 'FAILED', 'CANCELLED']],
+	])('with Run Statuses %j fires %j', async (statuses, expected) => {
+		const trigger = new ActiveTrigger({ ...ALL_TASKS, statuses });
+		expect(await trigger.firedIds()).toEqual([]);
+		const runs = (['COMPLETED', 'FAILED', 'CANCELLED'] as const).map((status, i) => {
+			const run = store().addRun(SEED.taskIds.goldenRelevance, { status: 'RUNNING' });
+			store().now = () => Date.parse('2030-01-01T00:00:00.000Z') + i * 1000;
+			store().finishRun(run.id, status);
+			store().now = () => Date.now();
+			return run;
+		});
+		const { fired } = await trigger.poll();
+		expect(fired.map((run) => run.status)).toEqual(expected);
+		expect(fired.map((run) => run.id)).toEqual(runs.filter((run) => expected.includes(run.status)).map((run) => run.id));
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('never fires a run that finished with an unselected status, even if the selection changes later', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		store().addRun(SEED.taskIds.goldenRelevance, { status: 'FAILED' });
+		expect(await trigger.firedIds()).toEqual([]);
+		const widened = new ActiveTrigger({ ...ALL_TASKS, statuses: ['COMPLETED', 'FAILED'] });
+		widened.memory = trigger.memory;
+		expect(await widened.firedIds()).toEqual([]);
+	});
+
+	it('refuses to poll without a status', async () => {
+		const { error, items } = await new ActiveTrigger({ ...ALL_TASKS, statuses: [] }).poll();
+		expect(items).toBeNull();
+		expect(error?.message).toBe('Choose at least one Run Status to watch for');
+		expect(arize.sandbox.requests).toEqual([]);
+	});
+});
+
+describe('Arize Tasks Trigger: output', () => {
+	it('is the run as Arize returns it plus task_name, task_type and duration_seconds', async () => {
+		clearTasks();
+		const task = store().addTask({ name: 'JSON format', type: 'CODE_EVALUATION' });
+		const trigger = new ActiveTrigger({ ...ALL_TASKS, statuses: ['COMPLETED', 'FAILED'] });
+		expect(await trigger.firedIds()).toEqual([]);
+		const completed = store().addRun(task.id, {
+			status: 'COMPLETED',
+			created_at: '2030-01-01T12:00:00.000Z',
+			run_started_at: '2030-01-01T12:00:20.000Z',
+			run_finished_at: '2030-01-01T12:07:50.250Z',
+			num_successes: 412,
+			num_errors: 3,
+			num_skipped: 11,
+		});
+		const failed = store().addRun(task.id, {
+			status: 'FAILED',
+			created_at: '2030-01-01T12:10:00.000Z',
+			run_started_at: '2030-01-01T12:10:00.500Z',
+			run_finished_at: '2030-01-01T12:10:01.000Z',
+			failure_reason: 'Template variable {context} is not mapped.',
+		});
+
+		const { fired } = await trigger.poll();
+		const codeTask = { task_name: 'JSON format', task_type: 'CODE_EVALUATION' };
+		expect(fired).toEqual([
+			{ ...(await apiRun(completed.id)), ...codeTask, duration_seconds: 450.25 },
+			{ ...(await apiRun(failed.id)), ...codeTask, duration_seconds: 0.5 },
+		]);
+		expect(fired[0]).toMatchObject({ id: completed.id, task_id: task.id, status: 'COMPLETED', num_successes: 412 });
+		expect(fired[1]).toMatchObject({ status: 'FAILED', failure_reason: 'Template variable {context} is not mapped.' });
+	});
+
+	it('gives status and task_type in UPPERCASE when Arize answers lowercase; null duration without a start', async () => {
+		const trigger = new ActiveTrigger({ ...ALL_TASKS, statuses: ['CANCELLED'] });
+		expect(await trigger.firedIds()).toEqual([]);
+		arize.sandbox.setLowercaseEnums(true);
+		const run = store().addRun(SEED.taskIds.goldenRelevance, { status: 'CANCELLED', run_started_at: null });
+		const { fired } = await trigger.poll();
+		expect(fired).toEqual([
+			{
+				...(await apiRun(run.id)),
+				status: 'CANCELLED',
+				task_name: 'Golden Questions Relevance',
+				task_type: 'TEMPLATE_EVALUATION',
+				duration_seconds: null,
+			},
+		]);
+	});
+});
+
+describe('Arize Tasks Trigger: a poll that fails', () => {
+	const taskId = SEED.taskIds.productionHallucination;
+
+	it.each([
+		['the task list', '/v2/tasks', ALL_TASKS],
+		['the runs list', runsPath(taskId), ALL_TASKS],
+		['the task (One Task)', taskPath(taskId), oneTask(taskId)],
+		['the runs list (One Task)', runsPath(taskId), oneTask(taskId)],
+	])('with 503 on %s fires nothing, keeps its state; the next poll fires the run once', async (_, path, parameters) => {
+		const trigger = new ActiveTrigger(parameters);
+		expect(await trigger.firedIds()).toEqual([]);
+		const run = store().addRun(taskId, { status: 'COMPLETED' });
+
+		arize.sandbox.clearRequests();
+		arize.sandbox.faults.inject({ status: 503 }, { path, method: 'GET', times: FAILING });
+		const failed = await trigger.poll(); // also checks that the state is unchanged
+		expect(failed.error?.message).toContain('503');
+		expect(failed.fired).toEqual([]);
+		expect(arize.sandbox.requests.filter((request) => request.path === path).map((request) => request.status)).toEqual(
+			Array(FAILING).fill(503),
+		);
+
+		expect(await trigger.firedIds()).toEqual([run.id]);
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('rides out fewer 503s than make a request fail (the transport retries)', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const run = store().addRun(taskId, { status: 'COMPLETED' });
+		arize.sandbox.faults.inject({ status: 503 }, { path: runsPath(taskId), times: FAILING - 1 });
+		expect(await trigger.firedIds()).toEqual([run.id]);
+	});
+
+	it('fires nothing when one task of several fails, and the next poll fires every run once', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const first = store().addRun(taskId, { status: 'COMPLETED' });
+		const second = store().addRun(SEED.taskIds.goldenRelevance, { status: 'COMPLETED' });
+		arize.sandbox.faults.inject({ status: 503 }, { path: runsPath(SEED.taskIds.goldenRelevance), times: FAILING });
+		arize.sandbox.clearRequests();
+		const failed = await trigger.poll();
+		expect(failed.error).toBeDefined();
+		// The first task's runs were read fine before the second task's failed.
+		const ok = arize.sandbox.requests.filter((request) => request.path === runsPath(taskId) && request.status === 200);
+		expect(ok).toHaveLength(1);
+		expect((await trigger.firedIds()).sort()).toEqual([first.id, second.id].sort());
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('records the present on the first successful poll when the first poll fails', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		arize.sandbox.faults.inject({ status: 503 }, { path: '/v2/tasks', times: FAILING });
+		expect((await trigger.poll()).error).toBeDefined();
+		expect(trigger.memory).toEqual({});
+		expect(await trigger.firedIds()).toEqual([]);
+		const run = store().addRun(taskId, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([run.id]);
+	});
+});
+
+describe('Arize Tasks Trigger: restarts', () => {
+	const taskId = SEED.taskIds.productionHallucination;
+
+	it('keeps its state as plain JSON', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		await trigger.poll();
+		store().addRun(taskId, { status: 'RUNNING' });
+		store().addRun(SEED.taskIds.goldenRelevance, { status: 'COMPLETED' });
+		const { staticData, fired } = await trigger.poll();
+		expect(fired).toHaveLength(1);
+		expect(JSON.parse(JSON.stringify(staticData))).toEqual(staticData);
+		expect(stateOf(staticData).tasks[taskId].open).toHaveLength(1);
+	});
+
+	it('never fires a run twice after a restart from the saved state', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		const run = store().addRun(taskId, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([run.id]);
+		trigger.restart();
+		expect(await trigger.firedIds()).toEqual([]);
+		trigger.restart();
+		expect(await trigger.firedIds()).toEqual([]);
+	});
+
+	it('after a restart that loses the in-memory state of quiet polls, fires only what it has not fired', async () => {
+		const trigger = new ActiveTrigger({ ...ALL_TASKS, statuses: ['COMPLETED'] });
+		expect(await trigger.firedIds()).toEqual([]);
+		const fired = store().addRun(taskId, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([fired.id]); // saved here
+		const open = store().addRun(taskId, { status: 'RUNNING' });
+		const unwanted = store().addRun(SEED.taskIds.goldenRelevance, { status: 'FAILED' });
+		expect(await trigger.firedIds()).toEqual([]); // sees open and unwanted; not saved
+		expect(await trigger.firedIds()).toEqual([]);
+		store().finishRun(open.id, 'COMPLETED');
+		trigger.restart();
+		expect(await trigger.firedIds()).toEqual([open.id]);
+		trigger.restart();
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(unwanted.status).toBe('FAILED');
+	});
+
+	it('fires a run open at the last save that finishes while n8n is down', async () => {
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		const open = store().addRun(taskId, { status: 'RUNNING' });
+		expect(await trigger.firedIds()).toEqual([]);
+		const first = store().addRun(SEED.taskIds.goldenRelevance, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([first.id]); // saved, with `open` still open
+		store().finishRun(open.id, 'COMPLETED');
+		trigger.restart();
+		expect(await trigger.firedIds()).toEqual([open.id]);
+	});
+});
+
+describe('Arize Tasks Trigger: cost of a poll', () => {
+	const TASK_LIST = { method: 'GET', path: '/v2/tasks', query: { limit: '100' } };
+
+	/** 30 tasks that each ran once before activation, and a trigger past its first poll. */
+	async function thirtyTasks(parameters: INodeParameters = ALL_TASKS) {
+		clearTasks();
+		const tasks = store().addTasks(30);
+		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
+		const trigger = new ActiveTrigger(
+			parameters.watch === 'oneTask' ? oneTask(tasks[17].id) : parameters,
+		);
+		expect(await trigger.firedIds()).toEqual([]);
+		arize.sandbox.clearRequests();
+		return { tasks, trigger };
+	}
+
+	it('All Tasks, 30 tasks, one new finished run: 2 requests (the task list and that task’s runs)', async () => {
+		const { tasks, trigger } = await thirtyTasks();
+		const run = store().addRun(tasks[17].id, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([run.id]);
+		expect(requested()).toEqual([TASK_LIST, { method: 'GET', path: runsPath(tasks[17].id), query: { limit: '100' } }]);
+	});
+
+	it('All Tasks, 30 tasks, nothing new: 1 request', async () => {
+		const { trigger } = await thirtyTasks();
+		for (let i = 0; i < 3; i++) expect(await trigger.firedIds()).toEqual([]);
+		expect(requested()).toEqual([TASK_LIST, TASK_LIST, TASK_LIST]);
+	});
+
+	it('All Tasks: a run still open costs its task one runs call per poll until it finishes', async () => {
+		const { tasks, trigger } = await thirtyTasks();
+		const open = store().addRun(tasks[3].id, { status: 'RUNNING' });
+		expect(await trigger.firedIds()).toEqual([]);
+		arize.sandbox.clearRequests();
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(requested()).toEqual([TASK_LIST, { method: 'GET', path: runsPath(tasks[3].id), query: { limit: '100' } }]);
+		store().finishRun(open.id, 'COMPLETED');
+		expect(await trigger.firedIds()).toEqual([open.id]);
+		arize.sandbox.clearRequests();
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(requested()).toEqual([TASK_LIST]);
+	});
+
+	it('All Tasks, 250 tasks, nothing new: one request per page of 100 tasks', async () => {
+		clearTasks();
+		store().addTasks(250);
+		const trigger = new ActiveTrigger(ALL_TASKS);
+		expect(await trigger.firedIds()).toEqual([]);
+		arize.sandbox.clearRequests();
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(requested().map((request) => [request.path, request.query.limit, Boolean(request.query.cursor)])).toEqual([
+			['/v2/tasks', '100', false],
+			['/v2/tasks', '100', true],
+			['/v2/tasks', '100', true],
+		]);
+		expect(Object.keys(stateOf(trigger.memory).tasks)).toHaveLength(250);
+		// A task that never ran: its id and four empty fields.
+		const idle = Object.entries(stateOf(trigger.memory).tasks)[0];
+		expect(JSON.stringify({ [idle[0]]: idle[1] }).length).toBeLessThanOrEqual(90);
+	});
+
+	it('One Task, nothing new: 1 request (the task); one new run: 2 requests', async () => {
+		const { tasks, trigger } = await thirtyTasks({ watch: 'oneTask' });
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(requested()).toEqual([{ method: 'GET', path: taskPath(tasks[17].id), query: {} }]);
+		arize.sandbox.clearRequests();
+		const run = store().addRun(tasks[17].id, { status: 'COMPLETED' });
+		store().addRun(tasks[18].id, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([run.id]);
+		expect(requested()).toEqual([
+			{ method: 'GET', path: taskPath(tasks[17].id), query: {} },
+			{ method: 'GET', path: runsPath(tasks[17].id), query: { limit: '100' } },
+		]);
+	});
+});
+
+describe('Arize Tasks Trigger: filters', () => {
+	it('sends every Get Many filter with the task list request and watches only the tasks it lists', async () => {
+		const filters = {
+			spaceId: SEED.spaceId,
+			spaceName: 'production',
+			projectId: SEED.projectIds.supportChatbot,
+			type: 'CODE_EVALUATION',
+			name: 'json',
+		};
+		const trigger = new ActiveTrigger({ ...ALL_TASKS, filters });
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(arize.sandbox.requests[0]).toMatchObject({
+			method: 'GET',
+			path: '/v2/tasks',
+			query: {
+				space_id: SEED.spaceId,
+				space_name: 'production',
+				project_id: SEED.projectIds.supportChatbot,
+				type: 'CODE_EVALUATION',
+				name: 'json',
+				limit: '100',
+			},
+		});
+		expect(Object.keys(stateOf(trigger.memory).tasks)).toEqual([SEED.taskIds.chatbotJsonFormat]);
+	});
+
+	it.each([
+		[{ datasetId: SEED.datasetId }, { dataset_id: SEED.datasetId }],
+		[{ type: 'RUN_EXPERIMENT' }, { type: 'RUN_EXPERIMENT' }],
+		[{ name: 'golden' }, { name: 'golden' }],
+		[{ projectId: SEED.projectIds.ragSearch }, { project_id: SEED.projectIds.ragSearch }],
+	])('filter %j reaches the query as %j and narrows what fires', async (filters, query) => {
+		const trigger = new ActiveTrigger({ ...ALL_TASKS, filters });
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(arize.sandbox.requests[0].query).toEqual({ ...query, limit: '100' });
+		const watched = Object.keys(stateOf(trigger.memory).tasks);
+		expect(watched.length).toBeGreaterThan(0);
+		const inside = store().addRun(watched[0], { status: 'COMPLETED' });
+		const outsideTask = [...store().tasks.keys()].find((id) => !watched.includes(id))!;
+		store().addRun(outsideTask, { status: 'COMPLETED' });
+		expect(await trigger.firedIds()).toEqual([inside.id]);
+	});
+});
+
+describe('Arize Tasks Trigger: Fetch Test Event (manual mode)', () => {
+	const manual = async (parameters: INodeParameters) => await pollTrigger(arize.credentials, parameters, {}, 'manual');
+
+	it.each([
+		[['COMPLETED'], SEED.taskIds.productionHallucination, '2026-11-23T18:35:00.000Z'],
+		[['FAILED'], SEED.taskIds.chatbotRelevanceSample, '2026-11-19T12:02:00.000Z'],
+		[['CANCELLED'], SEED.taskIds.ragRetrievalRelevance, '2026-11-12T15:46:00.000Z'],
+		[['FAILED', 'CANCELLED'], SEED.taskIds.chatbotRelevanceSample, '2026-11-19T12:02:00.000Z'],
+	])('with %j returns the newest finished run that matches', async (statuses, taskId, finishedAt) => {
+		const { items, error, staticData, staticDataAfterPoll } = await manual({ ...ALL_TASKS, statuses });
+		expect(error).toBeUndefined();
+		// The task list, then the runs of the 5 most recently run tasks.
+		expect(requested().map((request) => request.path)).toEqual([
+			'/v2/tasks',
+			...[...store().tasks.values()]
+				.filter((task) => task.last_run_at)
+				.sort((a, b) => Date.parse(b.last_run_at!) - Date.parse(a.last_run_at!))
+				.slice(0, 5)
+				.map((task) => runsPath(task.id)),
+		]);
+		expect(items).toHaveLength(1);
+		const run = items![0].json;
+		expect(run).toMatchObject({ task_id: taskId, run_finished_at: finishedAt });
+		expect(statuses).toContain(run.status);
+		expect(run).toEqual({
+			...(await apiRun(run.id as string)),
+			task_name: store().tasks.get(taskId)!.name,
+			task_type: store().tasks.get(taskId)!.type,
+			duration_seconds: (Date.parse(finishedAt) - Date.parse(run.run_started_at as string)) / 1000,
+		});
+		// A test event does not touch the trigger's state.
+		expect(staticData).toEqual({});
+		expect(staticDataAfterPoll).toEqual({});
+	});
+
+	it('returns a run that just finished, for One Task too', async () => {
+		const run = store().addRun(SEED.taskIds.goldenRelevance, { status: 'COMPLETED' });
+		const all = await manual(ALL_TASKS);
+		expect(all.items?.map((item) => item.json.id)).toEqual([run.id]);
+		const one = await manual(oneTask(SEED.taskIds.goldenRelevance));
+		expect(one.items?.map((item) => item.json.id)).toEqual([run.id]);
+	});
+
+	it('returns the newest match even when the most recently run tasks have none', async () => {
+		clearTasks();
+		const old = store().addTask({ name: 'Cancelled long ago', type: 'CODE_EVALUATION' });
+		const cancelled = store().addRun(old.id, { status: 'CANCELLED', created_at: '2026-01-01T00:00:00.000Z' });
+		for (const task of store().addTasks(8)) store().addRun(task.id, { status: 'COMPLETED' });
+		const { items, error } = await manual({ ...ALL_TASKS, statuses: ['CANCELLED'] });
+		expect(error).toBeUndefined();
+		expect(items?.map((item) => item.json.id)).toEqual([cancelled.id]);
+	});
+
+	it('says clearly when no watched task has a matching run', async () => {
+		clearTasks();
+		const task = store().addTask({ name: 'Only failures', type: 'CODE_EVALUATION' });
+		store().addRun(task.id, { status: 'FAILED' });
+		store().addRun(task.id, { status: 'RUNNING' });
+		const { items, error } = await manual({ ...ALL_TASKS, statuses: ['COMPLETED', 'CANCELLED'] });
+		expect(items).toBeNull();
+		expect(error?.message).toBe('No finished run matches yet');
+		expect((error as { description?: string }).description).toBe(
+			'None of the watched tasks has a COMPLETED or CANCELLED run. Trigger a run in Arize and try again.',
+		);
+	});
+
+	it('says clearly when the watched task never ran', async () => {
+		const { items, error } = await manual(oneTask(SEED.taskIds.goldenJsonFormat));
+		expect(items).toBeNull();
+		expect(error?.message).toBe('No finished run matches yet');
+	});
+});
+
+describe('Arize Tasks Trigger: bounded state', () => {
+	it('stays small after 5,000 runs have finished over 51 polls', async () => {
+		clearTasks();
+		let clock = Date.now();
+		store().now = () => clock;
+		const tasks = store().addTasks(10);
+		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
+		const trigger = new ActiveTrigger({ ...ALL_TASKS, statuses: ['COMPLETED', 'FAILED', 'CANCELLED'] });
+		expect(await trigger.firedIds()).toEqual([]);
+
+		const statuses = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
+		let open: TaskRun[] = [];
+		let finished = 0;
+		let fired = 0;
+		let largest = { bytes: 0, open: 0 };
+		const firedIds = new Set<string>();
+		for (let round = 0; round < 25; round++) {
+			// 200 runs per round: 100 created and finished between two polls, 100 seen open by one poll and finished
+			// before the next.
+			for (const finishing of open) {
+				clock += 1;
+				store().finishRun(finishing.id, statuses[finished++ % 3]);
+			}
+			open = [];
+			for (let i = 0; i < 200; i++) {
+				clock += 1;
+				const task = tasks[i % tasks.length];
+				if (i % 2 === 0) {
+					store().addRun(task.id, { status: statuses[finished++ % 3] });
+				} else {
+					open.push(store().addRun(task.id, { status: 'RUNNING' }));
+				}
+			}
+			for (let poll = 0; poll < 2; poll++) {
+				const result = await trigger.poll();
+				expect(result.error).toBeUndefined();
+				for (const run of result.fired) firedIds.add(run.id as string);
+				fired += result.fired.length;
+				const bytes = JSON.stringify(trigger.memory).length;
+				const openNow = Object.values(stateOf(trigger.memory).tasks).reduce(
+					(sum, task) => sum + (task.open as string[]).length,
+					0,
+				);
+				if (bytes > largest.bytes) largest = { bytes, open: openNow };
+			}
+		}
+		for (const finishing of open) store().finishRun(finishing.id, statuses[finished++ % 3]);
+		const last = await trigger.poll();
+		fired += last.fired.length;
+		for (const run of last.fired) firedIds.add(run.id as string);
+
+		expect(finished).toBe(5000);
+		expect(fired).toBe(5000);
+		expect(firedIds.size).toBe(5000);
+		expect(store().runs.size).toBe(5010);
+
+		// Per watched task: its id, last_run_at, horizon and the id(s) of the newest run(s); plus ~27 bytes per run
+		// still open. Nothing grows with the number of runs seen.
+		const bytes = JSON.stringify(trigger.memory).length;
+		const overhead = JSON.stringify({ watcher: { version: 1, activatedAt: '', tasks: {} } }).length;
+		const perTask = (bytes - overhead) / tasks.length;
+		expect(stateOf(trigger.memory).tasks[tasks[0].id]).toEqual({
+			lastRunAt: expect.any(String),
+			horizon: expect.any(String),
+			horizonIds: [expect.any(String)],
+			open: [],
+		});
+		expect(perTask).toBeLessThanOrEqual(160);
+		expect(bytes).toBeLessThan(100 + 160 * tasks.length);
+		expect(largest.open).toBe(100);
+		expect(largest.bytes).toBeLessThan(100 + 160 * tasks.length + 30 * largest.open);
+	});
+});
+
+/** mulberry32: a small seeded PRNG, so the randomized scenario is the same on every run. */
+function prng(seed: number) {
+	let a = seed >>> 0;
+	const next = () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	return {
+		next,
+		chance: (p: number) => next() < p,
+		int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+		pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)],
+	};
+}
+
+describe('Arize Tasks Trigger: randomized polls, faults and restarts', () => {
+	const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
+	const WANTED = ['COMPLETED', 'FAILED'];
+
+	it.each([
+		[1, 'allTasks'],
+		[2, 'allTasks'],
+		[3, 'allTasks'],
+		[4, 'oneTask'],
+	])('seed %i, watching %s: every wanted run finishing after activation fires exactly once', async (seed, watch) => {
+		const random = prng(seed);
+		clearTasks();
+		// A sandbox clock that only moves forward and runs ahead of n8n's (about 0.7 s per poll), with ties between
+		// runs created together.
+		let clock = Date.now();
+		store().now = () => clock;
+		const tick = () => (clock += random.pick([0, 0, 1, 7]));
+
+		// Before activation: history on every task, a task with more than a page of runs, a run open, and more than
+		// a page of idle tasks.
+		const tasks = store().addTasks(4);
+		for (const [index, task] of tasks.entries()) {
+			for (let i = 0; i < (index === 0 ? 130 : random.int(0, 5)); i++) {
+				tick();
+				store().addRun(task.id, { status: random.pick(TERMINAL) });
+			}
+		}
+		tick();
+		store().addRun(tasks[1].id, { status: 'RUNNING' });
+		store().addTasks(110);
+		/** The tasks that get runs: the four above and those added after activation. */
+		const busy = [...tasks];
+
+		const watched = (taskId: string) => watch === 'allTasks' || taskId === tasks[0].id;
+		const trigger = new ActiveTrigger(
+			watch === 'allTasks' ? { ...ALL_TASKS, statuses: WANTED } : oneTask(tasks[0].id, WANTED),
+		);
+
+		/** Whether the trigger has recorded the present (its state is not empty). */
+		let active = false;
+		/** Wanted runs that finished while the trigger was active: each must fire once. */
+		const expected = new Set<string>();
+		const fired = new Map<string, number>();
+		const stats = { polls: 0, failed: 0, restarts: 0, rebaselines: 0, faults: 0 };
+
+		const finished = (run: TaskRun) => {
+			if (active && watched(run.task_id) && WANTED.includes(run.status)) expected.add(run.id);
+		};
+		const openRuns = () =>
+			[...store().runs.values()].filter((run) => run.status === 'PENDING' || run.status === 'RUNNING');
+
+		const poll = async () => {
+			const wasEmpty = Object.keys(trigger.memory).length === 0;
+			const result = await trigger.poll();
+			stats.polls++;
+			arize.sandbox.faults.clear();
+			if (result.error) {
+				stats.failed++;
+				return result;
+			}
+			if (wasEmpty) active = true;
+			for (const run of result.fired) {
+				fired.set(run.id as string, (fired.get(run.id as string) ?? 0) + 1);
+				expect(fired.get(run.id as string)).toBe(1);
+				expect(expected.has(run.id as string)).toBe(true);
+				expect(run.task_name).toBe(store().tasks.get(run.task_id as string)?.name);
+			}
+			return result;
+		};
+
+		for (let step = 0; step < 200; step++) {
+			// Whatever happens after a poll is at least 1 ms later than what it read (over a real network the reads of a
+			// poll take longer than that); sometimes only 1 ms, so new runs come right after the newest run it saw.
+			clock += random.chance(0.7) ? 1000 : 1;
+			for (let change = random.int(0, 3); change > 0; change--) {
+				tick();
+				const dice = random.next();
+				const taskIds = busy.map((task) => task.id);
+				if (watch === 'oneTask') taskIds.push(tasks[0].id, tasks[0].id, tasks[0].id);
+				if (dice < 0.3) {
+					store().addRun(random.pick(taskIds), { status: random.pick(['PENDING', 'RUNNING'] as const) });
+				} else if (dice < 0.5) {
+					finished(store().addRun(random.pick(taskIds), { status: random.pick(TERMINAL) }));
+				} else if (dice < 0.9) {
+					const open = openRuns();
+					if (open.length) finished(store().finishRun(random.pick(open).id, random.pick(TERMINAL)));
+				} else if (dice < 0.95) {
+					const pending = openRuns().filter((run) => run.status === 'PENDING');
+					const started = { status: 'RUNNING', run_started_at: new Date(clock).toISOString() };
+					if (pending.length) Object.assign(random.pick(pending), started);
+				} else {
+					// A task created after activation: its runs, even those finished before the trigger first sees it, count.
+					const task = store().addTask({ name: `Added at step ${step}`, type: 'CODE_EVALUATION' });
+					busy.push(task);
+					finished(store().addRun(task.id, { status: random.pick(TERMINAL) }));
+				}
+			}
+
+			if (random.chance(0.2)) {
+				// 5xx on any request of the poll (the first `skip` pass): any page of the task list or of a runs list.
+				// FAILING in a row fail the poll; fewer are ridden out by the transport's retries. A poll that makes
+				// fewer requests is not faulted (faults are cleared after each poll).
+				const times = random.chance(0.6) ? FAILING : random.int(1, FAILING - 1);
+				const fault = { status: random.pick([500, 502, 503] as const) };
+				arize.sandbox.faults.inject(fault, { method: 'GET', skip: random.int(0, 4), times });
+				stats.faults++;
+			}
+			if (random.chance(0.08)) {
+				trigger.restart();
+				stats.restarts++;
+				if (Object.keys(trigger.memory).length === 0 && active) {
+					// Nothing saved yet (no poll has fired, and the harness, unlike n8n's activation, does not save the
+					// first poll's state): the trigger starts from scratch and its next poll records the present again.
+					// Wanted runs that finished since activation are history to it; none of them had fired.
+					active = false;
+					stats.rebaselines++;
+					for (const id of expected) expect(fired.has(id)).toBe(false);
+					expected.clear();
+				}
+			}
+			await poll();
+		}
+
+		// Let everything finish, then poll without faults until it has caught up.
+		for (const run of openRuns()) {
+			tick();
+			finished(store().finishRun(run.id, random.pick(TERMINAL)));
+		}
+		clock += 1000;
+		await poll();
+		await poll();
+		expect((await poll()).fired).toEqual([]);
+
+		expect([...fired.keys()].sort()).toEqual([...expected].sort());
+		expect([...fired.values()].every((count) => count === 1)).toBe(true);
+		expect(expected.size).toBeGreaterThan(watch === 'allTasks' ? 60 : 15);
+		expect(stats.failed).toBeGreaterThan(3);
+		expect(stats.restarts).toBeGreaterThan(3);
+	});
+});
