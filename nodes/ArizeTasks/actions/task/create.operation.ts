@@ -6,7 +6,15 @@ import { createTaskProblem } from '../../../shared/rules';
 import { arizeApiRequest } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
 import { assertValid, numberFromText, readIdList } from '../common';
-import { evaluatorProperties, readEvaluators, readRunConfiguration, runConfigurationProperties } from './fields';
+import {
+	evaluatorProperties,
+	isContinuousField,
+	queryFilterField,
+	readEvaluators,
+	readRunConfiguration,
+	runConfigurationProperties,
+	samplingRateField,
+} from './fields';
 
 const properties: INodeProperties[] = [
 	{
@@ -54,31 +62,9 @@ const properties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { taskType: EVALUATION_TASK_TYPES } },
 		options: [
-			{
-				displayName: 'Query Filter',
-				name: 'queryFilter',
-				type: 'string',
-				default: '',
-				placeholder: "e.g. metadata.environment = 'production'",
-				description: 'Only evaluate data matching this filter',
-			},
-			{
-				displayName: 'Run Continuously',
-				name: 'isContinuous',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the task evaluates new project data as it arrives (project tasks only)',
-				displayOptions: { show: { '/dataSource': ['project'] } },
-			},
-			{
-				displayName: 'Sampling Rate',
-				name: 'samplingRate',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 1,
-				description: 'Share of the data to evaluate, from 0 to 1 (project tasks only)',
-				displayOptions: { show: { '/dataSource': ['project'] } },
-			},
+			queryFilterField,
+			{ ...isContinuousField, displayOptions: { show: { '/dataSource': ['project'] } } },
+			{ ...samplingRateField, displayOptions: { show: { '/dataSource': ['project'] } } },
 		],
 	},
 ];

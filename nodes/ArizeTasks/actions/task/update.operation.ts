@@ -6,7 +6,15 @@ import { updateTaskProblem } from '../../../shared/rules';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
 import { assertValid, getTaskId, numberFromText } from '../common';
-import { evaluatorProperties, readEvaluators, readRunConfiguration, runConfigurationProperties } from './fields';
+import {
+	evaluatorProperties,
+	isContinuousField,
+	queryFilterField,
+	readEvaluators,
+	readRunConfiguration,
+	runConfigurationProperties,
+	samplingRateField,
+} from './fields';
 
 const properties: INodeProperties[] = [
 	taskLocator,
@@ -27,29 +35,9 @@ const properties: INodeProperties[] = [
 				description: "Whether to remove the task's query filter, so the task evaluates all data",
 			},
 			{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-			{
-				displayName: 'Query Filter',
-				name: 'queryFilter',
-				type: 'string',
-				default: '',
-				placeholder: "e.g. metadata.environment = 'production'",
-				description: 'The new task-level filter (to remove it, use Clear Query Filter)',
-			},
-			{
-				displayName: 'Run Continuously',
-				name: 'isContinuous',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the task evaluates new project data as it arrives (project tasks only)',
-			},
-			{
-				displayName: 'Sampling Rate',
-				name: 'samplingRate',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
-				default: 1,
-				description: 'Share of the data to evaluate, from 0 to 1 (project tasks only)',
-			},
+			{ ...queryFilterField, description: 'The new task-level filter (to remove it, use Clear Query Filter)' },
+			isContinuousField,
+			samplingRateField,
 		],
 	},
 	{
