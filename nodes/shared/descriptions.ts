@@ -28,7 +28,12 @@ export function taskTypeSelector(description?: string): INodeProperties {
 }
 
 /** A resource locator for an Arize object: picked from a searchable list, or given by ID. */
-function arizeLocator(displayName: string, name: string, searchListMethod: string, example: string): INodeProperties {
+export function arizeLocator(
+	displayName: string,
+	name: string,
+	searchListMethod: string,
+	example: string,
+): INodeProperties {
 	return {
 		displayName,
 		name,

@@ -215,25 +215,33 @@ describe('Load options (dropdowns)', () => {
 		});
 	});
 
-	it('getAiIntegrations: each LLM integration with its provider and first three models', async () => {
-		const options = await loadOptions('getAiIntegrations', {}, 'parameters.aiIntegrationId');
-		expect(arize.sandbox.requests.map(summary)).toEqual([{ method: 'GET', path: '/v2/ai-integrations', query: { limit: '100' } }]);
-		expect(options).toEqual([
-			{ name: 'OpenAI Production', value: SEED.aiIntegrationIds.openai, description: 'OPENAI · gpt-4o · gpt-4o-mini · gpt-4.1' },
-			{
-				name: 'Anthropic',
-				value: SEED.aiIntegrationIds.anthropic,
-				description: 'ANTHROPIC · claude-sonnet-4-5 · claude-haiku-4-5 · claude-opus-4-1',
-			},
+	it('searchAiIntegrations: each LLM integration with its provider and first three models, filtered by name', async () => {
+		const all = await searchList(arize.credentials, 'searchAiIntegrations');
+		expect(all).toEqual({
+			results: [
+				{ name: 'OpenAI Production', value: SEED.aiIntegrationIds.openai, description: 'OPENAI · gpt-4o · gpt-4o-mini · gpt-4.1' },
+				{
+					name: 'Anthropic',
+					value: SEED.aiIntegrationIds.anthropic,
+					description: 'ANTHROPIC · claude-sonnet-4-5 · claude-haiku-4-5 · claude-opus-4-1',
+				},
+			],
+			paginationToken: undefined,
+		});
+		const filtered = await searchList(arize.credentials, 'searchAiIntegrations', 'anthro');
+		expect(filtered.results.map((result) => result.value)).toEqual([SEED.aiIntegrationIds.anthropic]);
+		expect(arize.sandbox.requests.map(summary)).toEqual([
+			{ method: 'GET', path: '/v2/ai-integrations', query: { limit: '100' } },
+			{ method: 'GET', path: '/v2/ai-integrations', query: { name: 'anthro', limit: '100' } },
 		]);
 	});
 
-	it('getAgentIntegrations: asks for type AGENT (the list requires a type) and lists the agents only', async () => {
-		const options = await loadOptions('getAgentIntegrations', {}, 'parameters.agentIntegrationId');
+	it('searchAgentIntegrations: asks for type AGENT (the list requires a type) and lists the agents only', async () => {
+		const result = await searchList(arize.credentials, 'searchAgentIntegrations');
 		expect(arize.sandbox.requests.map(summary)).toEqual([
 			{ method: 'GET', path: '/v2/integrations', query: { type: 'AGENT', limit: '100' } },
 		]);
-		expect(options).toEqual([
+		expect(result.results).toEqual([
 			{
 				name: 'Support Agent (staging)',
 				value: SEED.agentIntegrationId,
@@ -244,7 +252,7 @@ describe('Load options (dropdowns)', () => {
 
 	it("surfaces Arize's error to the editor", async () => {
 		arize.sandbox.faults.inject({ status: 429, retryAfter: 0 }, { times: 6 });
-		const error = await loadOptions('getAiIntegrations').catch((caught: unknown) => caught);
+		const error = await loadOptions('getEvaluators').catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).message).toBe(
 			'Too many requests. Retry after the number of seconds in the Retry-After header. [HTTP 429]',

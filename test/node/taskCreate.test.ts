@@ -248,7 +248,7 @@ describe('Task → Create: Run Experiment task, field by field', () => {
 		const { items, error } = await create({
 			...runExperimentTask,
 			experimentType: 'LLM_GENERATION',
-			aiIntegrationId: SEED.aiIntegrationIds.openai,
+			aiIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.openai },
 			modelName: ' gpt-4.1-mini ',
 			messages: {
 				message: [
@@ -298,7 +298,7 @@ describe('Task → Create: Run Experiment task, field by field', () => {
 	it('LLM Generation with the defaults: F-String and no invocation parameters', async () => {
 		const { error } = await create({
 			...runExperimentTask,
-			aiIntegrationId: SEED.aiIntegrationIds.anthropic,
+			aiIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.anthropic },
 			messages: { message: [{ role: 'USER', content: '{question}' }] },
 		});
 		expect(error).toBeUndefined();
@@ -315,7 +315,7 @@ describe('Task → Create: Run Experiment task, field by field', () => {
 		const { items, error } = await create({
 			...runExperimentTask,
 			experimentType: 'TEMPLATE_EVALUATION',
-			aiIntegrationId: SEED.aiIntegrationIds.anthropic,
+			aiIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.anthropic },
 			modelName: 'claude-sonnet-4-5',
 			template,
 			classificationChoices: {
@@ -354,7 +354,7 @@ describe('Task → Create: Run Experiment task, field by field', () => {
 		const { items, error } = await create({
 			...runExperimentTask,
 			experimentType: 'AGENT_CALL',
-			agentIntegrationId: SEED.agentIntegrationId,
+			agentIntegrationId: { __rl: true, mode: 'list', value: SEED.agentIntegrationId },
 			inputTemplate: '{ "message": "{{question}}", "session": { "channel": "n8n" } }',
 		});
 
@@ -375,7 +375,7 @@ describe('Task → Create: Run Experiment task, field by field', () => {
 		arize.sandbox.setLowercaseEnums(true);
 		const { items } = await create({
 			...runExperimentTask,
-			aiIntegrationId: SEED.aiIntegrationIds.openai,
+			aiIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.openai },
 			messages: { message: [{ role: 'SYSTEM', content: 'Be brief.' }, { role: 'USER', content: '{question}' }] },
 		});
 		expect(items[0].json).toMatchObject({
@@ -485,13 +485,13 @@ describe('Task → Create: JSON fields', () => {
 		['Run Configuration (JSON)', { ...runExperimentTask, runConfigurationInput: 'json', runConfigurationJson: "{ experiment_type: 'AGENT_CALL' }" }],
 		[
 			'Input Template',
-			{ ...runExperimentTask, experimentType: 'AGENT_CALL', agentIntegrationId: SEED.agentIntegrationId, inputTemplate: '{ "message": {{question}} }' },
+			{ ...runExperimentTask, experimentType: 'AGENT_CALL', agentIntegrationId: { __rl: true, mode: 'list', value: SEED.agentIntegrationId }, inputTemplate: '{ "message": {{question}} }' },
 		],
 		[
 			'Invocation Parameters',
 			{
 				...runExperimentTask,
-				aiIntegrationId: SEED.aiIntegrationIds.openai,
+				aiIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.openai },
 				messages: { message: [{ role: 'USER', content: '{question}' }] },
 				invocationParameters: '{ "temperature": 0.2, }',
 			},
@@ -516,7 +516,7 @@ describe('Task → Create: JSON fields', () => {
 		],
 		[
 			'Input Template must be a JSON object',
-			{ ...runExperimentTask, experimentType: 'AGENT_CALL', agentIntegrationId: SEED.agentIntegrationId, inputTemplate: '"{{question}}"' },
+			{ ...runExperimentTask, experimentType: 'AGENT_CALL', agentIntegrationId: { __rl: true, mode: 'list', value: SEED.agentIntegrationId }, inputTemplate: '"{{question}}"' },
 		],
 	])('refuses JSON of the wrong shape: %s', async (message, parameters) => {
 		const { error } = await create(parameters);
@@ -588,13 +588,13 @@ describe('Task → Create: checks before sending', () => {
 		],
 		[
 			'a Run Experiment task without a dataset',
-			{ ...runExperimentTask, datasetId: rl('={{ $json.dataset }}', 'id'), aiIntegrationId: SEED.aiIntegrationIds.openai, messages: { message: [{ role: 'USER', content: 'x' }] } },
+			{ ...runExperimentTask, datasetId: rl('={{ $json.dataset }}', 'id'), aiIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.openai }, messages: { message: [{ role: 'USER', content: 'x' }] } },
 			[{ dataset: ' ' }],
 			'Dataset is required for a Run Experiment task',
 		],
 		[
 			'an LLM Generation without messages',
-			{ ...runExperimentTask, aiIntegrationId: SEED.aiIntegrationIds.openai },
+			{ ...runExperimentTask, aiIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.openai } },
 			undefined,
 			'Messages: add at least one message for an LLM Generation experiment',
 		],
@@ -687,7 +687,7 @@ describe('Task → Create: what Arize rejects', () => {
 		const { error } = await create({
 			...runExperimentTask,
 			experimentType: 'AGENT_CALL',
-			agentIntegrationId: SEED.aiIntegrationIds.openai,
+			agentIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.openai },
 			inputTemplate: '{ "message": "{{question}}" }',
 		});
 		expect(error).toBeInstanceOf(NodeApiError);

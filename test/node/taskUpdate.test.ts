@@ -186,7 +186,7 @@ describe('Task → Update: Run Experiment task', () => {
 			updateFields: { name: 'Judge instead' },
 			replaceRunConfiguration: true,
 			experimentType: 'TEMPLATE_EVALUATION',
-			aiIntegrationId: SEED.aiIntegrationIds.anthropic,
+			aiIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.anthropic },
 			template: 'Is {{output}} an answer to {{question}}? Reply yes or no.',
 			classificationChoices: { choice: [{ label: 'yes', score: 1 }, { label: 'no', score: 0 }] },
 		});
@@ -279,7 +279,7 @@ describe('Task → Update: checks before sending', () => {
 		],
 		[
 			'an incomplete run configuration',
-			{ ...experimentTask, replaceRunConfiguration: true, experimentType: 'TEMPLATE_EVALUATION', aiIntegrationId: SEED.aiIntegrationIds.openai, template: '={{ "" }}' },
+			{ ...experimentTask, replaceRunConfiguration: true, experimentType: 'TEMPLATE_EVALUATION', aiIntegrationId: { __rl: true, mode: 'list', value: SEED.aiIntegrationIds.openai }, template: '={{ "" }}' },
 			undefined,
 			'Template is required for a Template Evaluation experiment',
 		],

@@ -10,10 +10,11 @@ async function searchList(
 	filter: string | undefined,
 	paginationToken: string | undefined,
 	describe: (item: IDataObject) => string | undefined = () => undefined,
+	qs: IDataObject = {},
 ): Promise<INodeListSearchResult> {
 	const page = await arizeApiRequestPage.call(
 		context,
-		{ path, listKey, qs: { name: filter?.trim() } },
+		{ path, listKey, qs: { ...qs, name: filter?.trim() } },
 		MAX_PAGE_SIZE,
 		paginationToken,
 	);
@@ -45,4 +46,23 @@ export async function searchProjects(this: ILoadOptionsFunctions, filter?: strin
 
 export async function searchDatasets(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 	return await searchList(this, '/v2/datasets', 'datasets', filter, paginationToken);
+}
+
+export async function searchAiIntegrations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+	return await searchList(this, '/v2/ai-integrations', 'ai_integrations', filter, paginationToken, (integration) =>
+		[integration.provider, ...((integration.model_names as string[]) ?? []).slice(0, 3)].filter(Boolean).join(' · '),
+	);
+}
+
+export async function searchAgentIntegrations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+	// The integrations list requires a type (§6).
+	return await searchList(
+		this,
+		'/v2/integrations',
+		'integrations',
+		filter,
+		paginationToken,
+		(integration) => (integration.description ? String(integration.description) : undefined),
+		{ type: 'AGENT' },
+	);
 }

@@ -3,8 +3,9 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 import { arizeApiRequestAllItems } from '../../shared/transport';
 
 /**
- * Dropdowns inside lists (evaluators, experiments) and integrations. n8n loads these whole, so each reads every page
- * of its lookup endpoint at the largest page size.
+ * Dropdowns that cannot be resource locators: evaluators sit inside a list of evaluators and experiments are a
+ * multi-select. n8n loads these whole (and filters them as the user types), so each reads every page of its lookup
+ * endpoint at the largest page size.
  */
 async function loadAll(
 	context: ILoadOptionsFunctions,
@@ -29,17 +30,4 @@ export async function getDatasetExperiments(this: ILoadOptionsFunctions) {
 	const datasetId = this.getCurrentNodeParameter('datasetId', { extractValue: true }) as string | undefined;
 	if (!datasetId) return [];
 	return await loadAll(this, '/v2/experiments', 'experiments', { dataset_id: datasetId });
-}
-
-export async function getAiIntegrations(this: ILoadOptionsFunctions) {
-	return await loadAll(this, '/v2/ai-integrations', 'ai_integrations', {}, (integration) =>
-		[integration.provider, ...((integration.model_names as string[]) ?? []).slice(0, 3)].filter(Boolean).join(' · '),
-	);
-}
-
-export async function getAgentIntegrations(this: ILoadOptionsFunctions) {
-	// The integrations list requires a type (§6).
-	return await loadAll(this, '/v2/integrations', 'integrations', { type: 'AGENT' }, (integration) =>
-		integration.description ? String(integration.description) : undefined,
-	);
 }

@@ -1,6 +1,8 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { arizeLocator } from '../../../shared/descriptions';
+
 /**
  * Structured fields shared by Create and Update: the evaluator list of evaluation tasks and the run configuration of
  * Run Experiment tasks. Each can be filled in field by field or given as JSON (which also takes expressions).
@@ -161,25 +163,13 @@ export function runConfigurationProperties(show: IDisplayOptions['show']): INode
 			displayOptions: withShow(show, { runConfigurationInput: ['fields'] }),
 		},
 		{
-			displayName: 'AI Integration Name or ID',
-			name: 'aiIntegrationId',
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getAiIntegrations' },
-			default: '',
-			required: true,
-			description:
-				'The LLM to call. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			...arizeLocator('AI Integration', 'aiIntegrationId', 'searchAiIntegrations', 'TGxtSW50ZWdyYXRpb246MTI='),
+			description: 'The LLM to call',
 			displayOptions: fieldsShow(llmTypes),
 		},
 		{
-			displayName: 'Agent Integration Name or ID',
-			name: 'agentIntegrationId',
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getAgentIntegrations' },
-			default: '',
-			required: true,
-			description:
-				'The agent to call. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			...arizeLocator('Agent Integration', 'agentIntegrationId', 'searchAgentIntegrations', 'QWdlbnRJbnRlZ3JhdGlvbjo0'),
+			description: 'The agent to call',
 			displayOptions: fieldsShow(['AGENT_CALL']),
 		},
 		{
@@ -382,11 +372,13 @@ export function readRunConfiguration(context: IExecuteFunctions, itemIndex: numb
 			: config;
 	}
 	const param = (name: string, fallback: unknown = '') => context.getNodeParameter(name, itemIndex, fallback);
+	const locator = (name: string) =>
+		String(context.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
 	const experimentType = param('experimentType') as string;
 	if (experimentType === 'AGENT_CALL') {
 		return {
 			experiment_type: experimentType,
-			integration_id: param('agentIntegrationId'),
+			integration_id: locator('agentIntegrationId'),
 			input_template: jsonObjectParameter(context, 'inputTemplate', 'Input Template', itemIndex),
 		};
 	}
@@ -395,7 +387,7 @@ export function readRunConfiguration(context: IExecuteFunctions, itemIndex: numb
 	const invocationParameters = jsonObjectParameter(context, 'invocationParameters', 'Invocation Parameters', itemIndex);
 	const common: IDataObject = {
 		experiment_type: experimentType,
-		ai_integration_id: param('aiIntegrationId'),
+		ai_integration_id: locator('aiIntegrationId'),
 		...(modelName && { model_name: modelName }),
 		...(Object.keys(invocationParameters).length && { invocation_parameters: invocationParameters }),
 	};
