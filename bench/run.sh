@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# npm run bench: builds the package (dist/ is what gets measured), makes sure the pinned n8n (whose HTTP Request node
+# is the reference) is installed in .tools/n8n, compiles the benchmark scripts with tsc into bench/.build (ignored)
+# and runs them. Arguments go to bench/run.ts: --no-write prints the table without writing BENCHMARKS.md.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+source scripts/node24.sh
+npm run build --silent >/dev/null
+# In a subshell: n8n-lib.sh also exports settings for running n8n, which the benchmarks do not want.
+(ROOT="$root" && source scripts/n8n-lib.sh && ensure_n8n)
+rm -rf bench/.build
+node_modules/.bin/tsc -p bench/tsconfig.json
+# The harness names nodes after the package.json two folders above it (test/harness/environment.ts).
+node -e 'const p=require("./package.json");require("fs").writeFileSync("bench/.build/package.json",JSON.stringify({name:p.name,private:true}))'
+exec node bench/.build/bench/run.js "$@"
