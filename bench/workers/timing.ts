@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialType, IDataObject } from 'n8n-workflow';
 import { Expression } from 'n8n-workflow';
 
 import { runNode } from '../../test/harness';
@@ -47,17 +47,6 @@ worker(async ({ url, taskIds, rounds, twoWorkflowCopies, methods: only, warmupIt
 	const authorization = `Bearer ${BENCH_API_KEY}`;
 	const taskUrl = (id: string) => `${url}/v2/tasks/${encodeURIComponent(id)}`;
 	const input = taskIds.map((id) => ({ id, url: taskUrl(id) }));
-
-	// Diagnostic: the same credential with `authenticate` as a function instead of the generic block, whose
-	// `=Bearer {{$credentials.apiKey}}` n8n resolves as an expression on every request.
-	const [arizeApi] = pkg.credentialTypes;
-	const functionAuth: ICredentialType = {
-		...arizeApi,
-		authenticate: async (credentials: ICredentialDataDecryptedObject, options: IHttpRequestOptions) => ({
-			...options,
-			headers: { ...options.headers, Authorization: `Bearer ${String(credentials.apiKey)}` },
-		}),
-	};
 
 	const arizeNode = (credentialTypes: ICredentialType[]): Method => async (items) => {
 		const { items: out, error } = await runNode({
@@ -120,7 +109,6 @@ worker(async ({ url, taskIds, rounds, twoWorkflowCopies, methods: only, warmupIt
 
 	const methods: Record<string, Method> = {
 		arizeTasks: arizeNode(pkg.credentialTypes),
-		arizeTasksFunctionAuth: arizeNode([functionAuth]),
 		httpRequest: httpRequestNode,
 		rawHttpSequential: sequential(httpGetOne(keepAlive)),
 		rawHttpNewConnectionSequential: sequential(httpGetOne(noKeepAlive)),
