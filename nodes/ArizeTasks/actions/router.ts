@@ -15,7 +15,12 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 		trigger: task.trigger.execute,
 		update: task.update.execute,
 	},
-	taskRun: { cancel: taskRun.cancel, get: taskRun.get, getAll: taskRun.getAll, wait: taskRun.wait },
+	taskRun: {
+		cancel: taskRun.cancel.execute,
+		get: taskRun.get.execute,
+		getAll: taskRun.getAll.execute,
+		wait: taskRun.wait.execute,
+	},
 };
 
 /** Runs the chosen operation once per input item; each output item is paired with the item it came from. */
