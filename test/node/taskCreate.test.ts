@@ -164,6 +164,19 @@ describe('Task → Create: evaluation task on a project', () => {
 		expect((sentBodies()[0] as IDataObject).sampling_rate).toBe(0.25);
 	});
 
+	it('sends Run Continuously given as text ("TRUE") by an expression as a boolean', async () => {
+		const { error } = await create(
+			{
+				...projectTask,
+				evaluators: { evaluator: [{ evaluatorId: E.relevance }] },
+				options: { isContinuous: '={{ $json.continuous }}' },
+			},
+			{ input: [{ continuous: 'TRUE' }] },
+		);
+		expect(error).toBeUndefined();
+		expect((sentBodies()[0] as IDataObject).is_continuous).toBe(true);
+	});
+
 	it('outputs UPPERCASE enums when Arize answers in lowercase', async () => {
 		arize.sandbox.setLowercaseEnums(true);
 		const { items } = await create({ ...projectTask, evaluators: { evaluator: [{ evaluatorId: E.relevance }] } });

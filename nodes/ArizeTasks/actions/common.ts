@@ -32,6 +32,13 @@ export function numberFromText<T>(value: T): T | number {
 	return Number.isFinite(number) ? number : value;
 }
 
+/** The same for boolean fields: "true" and "false" (any casing) from an expression are read as booleans. */
+export function booleanFromText<T>(value: T): T | boolean {
+	if (typeof value !== 'string') return value;
+	const text = value.trim().toLowerCase();
+	return text === 'true' ? true : text === 'false' ? false : value;
+}
+
 /** The Limit to apply, or undefined for Return All. */
 export function getLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;

@@ -5,7 +5,7 @@ import { datasetLocator, projectLocator, taskTypeSelector } from '../../../share
 import { createTaskProblem } from '../../../shared/rules';
 import { arizeApiRequest } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
-import { assertValid, numberFromText, readIdList } from '../common';
+import { assertValid, booleanFromText, numberFromText, readIdList } from '../common';
 import {
 	evaluatorProperties,
 	isContinuousField,
@@ -100,7 +100,7 @@ function createBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 			? { dataset_id: locator('datasetId'), experiment_ids: readIdList(param('experimentIds', [])) }
 			: { project_id: locator('projectId') }),
 		...(options.samplingRate !== undefined && { sampling_rate: numberFromText(options.samplingRate) }),
-		...(options.isContinuous !== undefined && { is_continuous: options.isContinuous }),
+		...(options.isContinuous !== undefined && { is_continuous: booleanFromText(options.isContinuous) }),
 		...(String(options.queryFilter ?? '').trim() && { query_filter: String(options.queryFilter).trim() }),
 		evaluators: readEvaluators(context, itemIndex),
 	};

@@ -2,6 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties }
 import { NodeOperationError } from 'n8n-workflow';
 
 import { arizeLocator } from '../../../shared/descriptions';
+import { booleanFromText } from '../common';
 
 /**
  * Structured fields shared by Create and Update: the evaluator list of evaluation tasks and the run configuration of
@@ -404,7 +405,7 @@ export function readRunConfiguration(context: IExecuteFunctions, itemIndex: numb
 	return {
 		...common,
 		template: param('template'),
-		provide_explanation: param('provideExplanation', true),
+		provide_explanation: booleanFromText(param('provideExplanation', true)),
 		...(choices.length && {
 			classification_choices: Object.fromEntries(choices.map(({ label, score }) => [label.trim(), score])),
 		}),

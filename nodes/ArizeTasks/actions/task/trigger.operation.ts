@@ -6,7 +6,7 @@ import { triggerEvaluationProblem, triggerExperimentProblem } from '../../../sha
 import { toIsoTimestamp } from '../../../shared/time';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTaskRun } from '../../../shared/types';
-import { assertValid, getTaskId, numberFromText, readIdList } from '../common';
+import { assertValid, booleanFromText, getTaskId, numberFromText, readIdList } from '../common';
 import { readWaitSettings, waitForRun, waitProperties } from '../waiting';
 
 const properties: INodeProperties[] = [
@@ -163,7 +163,9 @@ function evaluationBody(context: IExecuteFunctions, itemIndex: number): IDataObj
 		...(start && { data_start_time: start }),
 		...(end && { data_end_time: end }),
 		...(options.maxSpans !== undefined && { max_spans: numberFromText(options.maxSpans) }),
-		...(options.overrideEvaluations !== undefined && { override_evaluations: options.overrideEvaluations }),
+		...(options.overrideEvaluations !== undefined && {
+			override_evaluations: booleanFromText(options.overrideEvaluations),
+		}),
 		...(experimentIds.length && { experiment_ids: experimentIds }),
 	};
 }

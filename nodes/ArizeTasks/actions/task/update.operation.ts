@@ -5,7 +5,7 @@ import { taskLocator, taskTypeSelector } from '../../../shared/descriptions';
 import { updateTaskProblem } from '../../../shared/rules';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
-import { assertValid, getTaskId, numberFromText } from '../common';
+import { assertValid, booleanFromText, getTaskId, numberFromText } from '../common';
 import {
 	evaluatorProperties,
 	isContinuousField,
@@ -88,7 +88,7 @@ function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 	}
 
 	if (fields.samplingRate !== undefined) body.sampling_rate = numberFromText(fields.samplingRate);
-	if (fields.isContinuous !== undefined) body.is_continuous = fields.isContinuous;
+	if (fields.isContinuous !== undefined) body.is_continuous = booleanFromText(fields.isContinuous);
 	if (fields.queryFilter !== undefined) {
 		const queryFilter = String(fields.queryFilter).trim();
 		if (!queryFilter || fields.clearQueryFilter === true) {
