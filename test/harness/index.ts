@@ -22,6 +22,7 @@ import type {
 	INodeExecutionData,
 	INodeListSearchResult,
 	INodeParameters,
+	INodePropertyOptions,
 	INodeType,
 	IRun,
 	IRunExecutionData,
@@ -363,6 +364,59 @@ function findListSearchPath(nodeType: INodeType, method: string): string {
 }
 
 export async function runListSearch(options: ListSearchOptions): Promise<INodeListSearchResult> {
+	return await runEditorMethod(
+		'listSearch',
+		options,
+		(versioned) => options.path ?? findListSearchPath(versioned, options.method),
+		async (method, context) => await method.call(context, options.filter, options.paginationToken),
+	);
+}
+
+export interface LoadOptionsOptions {
+	nodeType: INodeType | IVersionedNodeType;
+	credentialTypes: ICredentialType[];
+	credentials?: HarnessCredentials;
+	/** A key of `nodeType.methods.loadOptions`. */
+	method: string;
+	/** The node's current parameters as the editor holds them (e.g. the datasetId an experiments list depends on). */
+	parameters?: INodeParameters;
+	/** The path of the parameter asking, e.g. `parameters.experimentIds`. Default `parameters`. */
+	path?: string;
+	/** Default: the node's highest version. */
+	typeVersion?: number;
+}
+
+/**
+ * The editor filling an `options` / `multiOptions` dropdown from a `loadOptionsMethod`
+ * (packages/cli/src/services/dynamic-node-parameters.service.ts, getOptionsViaMethodName).
+ */
+export async function runLoadOptions(options: LoadOptionsOptions): Promise<INodePropertyOptions[]> {
+	return await runEditorMethod(
+		'loadOptions',
+		options,
+		() => options.path ?? 'parameters',
+		async (method, context) => await method.call(context),
+	);
+}
+
+/**
+ * What the editor does for both kinds of dropdown method: a `Temp-Node` carrying the node's current parameters in a
+ * one-node Workflow, and a `LoadOptionsContext` on the asking parameter's path.
+ */
+async function runEditorMethod<T>(
+	kind: 'listSearch' | 'loadOptions',
+	options: {
+		nodeType: INodeType | IVersionedNodeType;
+		credentialTypes: ICredentialType[];
+		credentials?: HarnessCredentials;
+		method: string;
+		parameters?: INodeParameters;
+		typeVersion?: number;
+	},
+	pathOf: (versioned: INodeType) => string,
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	call: (method: (...args: any[]) => Promise<T>, context: LoadOptionsContext) => Promise<T>,
+): Promise<T> {
 	await ensureExpressionEngine();
 	const { env, typeName, typeVersion, versioned } = prepare(
 		options.nodeType,
@@ -371,7 +425,7 @@ export async function runListSearch(options: ListSearchOptions): Promise<INodeLi
 		options.typeVersion,
 	);
 
-	const method = versioned.methods?.listSearch?.[options.method];
+	const method = versioned.methods?.[kind]?.[options.method];
 	if (typeof method !== 'function') {
 		throw new UnexpectedError('Node type does not have method defined', {
 			tags: { nodeType: versioned.description.name },
@@ -394,12 +448,10 @@ export async function runListSearch(options: ListSearchOptions): Promise<INodeLi
 	const tempNode = workflow.nodes['Temp-Node'];
 	// The editor sends the node's parameters as it holds them, i.e. with defaults filled in.
 	const additionalData = createAdditionalData(env, { currentNodeParameters: deepCopy(tempNode.parameters) });
-	const path = options.path ?? findListSearchPath(versioned, options.method);
-	const context = new LoadOptionsContext(workflow, tempNode, additionalData, path);
+	const context = new LoadOptionsContext(workflow, tempNode, additionalData, pathOf(versioned));
 
-	return await workflow.expression.withIsolate(
-		async () => await method.call(context, options.filter, options.paginationToken),
-	);
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	return await workflow.expression.withIsolate(async () => await call(method as (...args: any[]) => Promise<T>, context));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { ArizeTasks } from '../../nodes/ArizeTasks/ArizeTasks.node';
 import { SEED } from '../../sandbox/seed.ts';
 import { credentialTypes, searchList, summary, useArize } from '../arize';
-import { runLoadOptions } from '../harness/loadOptions';
+import { runLoadOptions } from '../harness';
 
 const arize = useArize();
 
