@@ -190,6 +190,18 @@ function rehydrateError(recorded: unknown): NodeRunResult['error'] {
 	return Object.assign(Object.create(prototype) as Error, recorded) as NodeRunResult['error'];
 }
 
+/** The node under test as a workflow holds it: its parameters (copied) and, when given, its credentials. */
+function nodeUnderTest(
+	fields: Pick<INode, 'id' | 'name' | 'type' | 'typeVersion' | 'position'>,
+	parameters: INodeParameters | undefined,
+	credentials: HarnessCredentials | undefined,
+): INode {
+	const node: INode = { ...fields, parameters: deepCopy(parameters ?? {}) };
+	const nodeCreds = nodeCredentials(credentials);
+	if (nodeCreds) node.credentials = nodeCreds;
+	return node;
+}
+
 function nodeCredentials(credentials: HarnessCredentials | undefined): INodeCredentials | undefined {
 	if (!credentials || Object.keys(credentials).length === 0) return undefined;
 	const result: INodeCredentials = {};
@@ -283,16 +295,11 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		position: [0, 0],
 		parameters: {},
 	};
-	const node: INode = {
-		id: 'harness-node-under-test',
-		name: nodeName,
-		type: typeName,
-		typeVersion,
-		position: [220, 0],
-		parameters: deepCopy(options.parameters),
-	};
-	const credentials = nodeCredentials(options.credentials);
-	if (credentials) node.credentials = credentials;
+	const node = nodeUnderTest(
+		{ id: 'harness-node-under-test', name: nodeName, type: typeName, typeVersion, position: [220, 0] },
+		options.parameters,
+		options.credentials,
+	);
 	if (options.continueOnFail) node.onError = 'continueRegularOutput';
 
 	const connections = { [START_NODE_NAME]: { main: [[{ node: nodeName, type: 'main' as const, index: 0 }]] } };
@@ -433,16 +440,11 @@ async function runEditorMethod<T>(
 		});
 	}
 
-	const node: INode = {
-		parameters: deepCopy(options.parameters ?? {}),
-		id: 'uuid-1234',
-		name: 'Temp-Node',
-		type: typeName,
-		typeVersion,
-		position: [0, 0],
-	};
-	const credentials = nodeCredentials(options.credentials);
-	if (credentials) node.credentials = credentials;
+	const node = nodeUnderTest(
+		{ id: 'uuid-1234', name: 'Temp-Node', type: typeName, typeVersion, position: [0, 0] },
+		options.parameters,
+		options.credentials,
+	);
 
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: env.nodeTypes });
 	const tempNode = workflow.nodes['Temp-Node'];
@@ -475,16 +477,11 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 	const staticDataIn = jsonRoundTrip(options.staticData ?? {});
 	const staticKey = `node:${nodeName}`;
 
-	const node: INode = {
-		id: 'harness-poll-node',
-		name: nodeName,
-		type: typeName,
-		typeVersion,
-		position: [0, 0],
-		parameters: deepCopy(options.parameters),
-	};
-	const credentials = nodeCredentials(options.credentials);
-	if (credentials) node.credentials = credentials;
+	const node = nodeUnderTest(
+		{ id: 'harness-poll-node', name: nodeName, type: typeName, typeVersion, position: [0, 0] },
+		options.parameters,
+		options.credentials,
+	);
 
 	const settings: IWorkflowSettings = { executionOrder: 'v1' };
 	const workflowData = workflowBase('Harness poll workflow', [node], {}, settings);
