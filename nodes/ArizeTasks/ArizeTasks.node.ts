@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { requestOptions } from '../shared/descriptions';
 import { router } from './actions/router';
 import * as task from './actions/task/Task.resource';
 import * as taskRun from './actions/taskRun/TaskRun.resource';
@@ -35,6 +36,7 @@ export class ArizeTasks implements INodeType {
 			},
 			...task.description,
 			...taskRun.description,
+			requestOptions,
 		],
 	};
 

@@ -1,4 +1,7 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INode, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY } from './requestGate';
 
 export const taskTypeOptions: INodePropertyOptions[] = [
 	{
@@ -132,4 +135,42 @@ export function taskFilterQuery(filters: {
 		dataset_id: filters.datasetId,
 		type: filters.type,
 	};
+}
+
+/**
+ * Request Options → Max Requests in Parallel, for both nodes. The transport's request gate enforces it over every
+ * request of one execution (or one trigger poll), whatever the number of items.
+ */
+export const requestOptions: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Max Requests in Parallel',
+			name: 'maxConcurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+			default: DEFAULT_MAX_CONCURRENCY,
+			description:
+				'How many requests to Arize may be open at once, over all input items. Items are processed side by side; ' +
+				'the output keeps the input order. Raise it for many items at cloud latency. If Arize answers 429 Too Many ' +
+				'Requests, every request pauses for as long as Arize asks, then resumes.',
+		},
+	],
+};
+
+/** Max Requests in Parallel as set (read once per execution), checked against its range. */
+export function readMaxConcurrency(node: INode, value: unknown): number {
+	const limit = value === undefined || value === '' ? DEFAULT_MAX_CONCURRENCY : Number(value);
+	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CONCURRENCY) {
+		throw new NodeOperationError(
+			node,
+			`Max Requests in Parallel must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(value)}`,
+			{ description: 'Change it under Request Options' },
+		);
+	}
+	return limit;
 }

@@ -8,9 +8,12 @@ import type {
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { RequestsStopped, pause, requestGate } from './requestGate';
 import type { Page } from './types';
+
+export { pause } from './requestGate';
 
 export type ArizeFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -83,10 +86,13 @@ interface FullResponse {
 
 /**
  * Sends one request to Arize and returns the parsed body. Owns authentication (through the credential),
- * retries (429 always, 5xx and connection errors only for idempotent requests) and error translation.
+ * retries (429 always, 5xx and connection errors only for idempotent requests) and error translation. Every attempt
+ * passes the context's request gate: at most its bound in flight, and a 429's Retry-After holds back every request
+ * of the execution, not just this one.
  */
 export async function arizeApiRequest(this: ArizeFunctions, request: ArizeRequest): Promise<IDataObject> {
 	const node = this.getNode();
+	const gate = requestGate(this);
 	const credentials = (await this.getCredentials(CREDENTIAL_TYPE)) as ArizeCredentials;
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -105,12 +111,14 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 	for (;;) {
 		let response: FullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
+			response = await gate.run(
 				this,
-				CREDENTIAL_TYPE,
-				options,
-			)) as FullResponse;
+				async () =>
+					(await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as FullResponse,
+				request.itemIndex,
+			);
 		} catch (error) {
+			if (error instanceof RequestsStopped) throw error;
 			const failure = networkFailure(error);
 			// n8n's own errors (already NodeApiError, which re-wrapping hands back unchanged) pass through.
 			if (!failure) throw new NodeApiError(node, error as JsonObject, { itemIndex: request.itemIndex });
@@ -127,12 +135,9 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 		}
 
 		const { statusCode, body } = response;
-		if (
-			statusCode === 429 &&
-			rateLimitRetries < MAX_RATE_LIMIT_RETRIES &&
-			(await pause(this, retryAfterMs(response.headers['retry-after'], rateLimitRetries++)))
-		) {
-			continue;
+		if (statusCode === 429 && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
+			gate.holdFor(retryAfterMs(response.headers['retry-after'], rateLimitRetries++));
+			if (await gate.waitForHold(this)) continue;
 		}
 		if (
 			statusCode >= 500 &&
@@ -231,10 +236,6 @@ function withoutEmptyValues(qs: IDataObject | undefined): IDataObject | undefine
 	if (!qs) return undefined;
 	const kept = Object.entries(qs).filter(([, value]) => value !== undefined && value !== null && value !== '');
 	return kept.length ? Object.fromEntries(kept) : undefined;
-}
-
-function isCancelled(context: ArizeFunctions): boolean {
-	return 'getExecutionCancelSignal' in context && context.getExecutionCancelSignal()?.aborted === true;
 }
 
 const backoffMs = (retry: number) => FIRST_BACKOFF_MS * 2 ** retry;
@@ -339,17 +340,4 @@ function networkError(node: INode, failure: string, options: IHttpRequestOptions
 				: `Network error ${failure}. Check the Region or Base URL of the Arize API credential, and your network.`,
 		itemIndex,
 	});
-}
-
-/**
- * Waits, but wakes early when the execution is cancelled (n8n's cancel signal). Returns false if it was cancelled.
- * n8n-workflow's sleep cannot be interrupted, so long waits are taken in short steps.
- */
-export async function pause(context: ArizeFunctions, ms: number): Promise<boolean> {
-	const step = 250;
-	for (let waited = 0; waited < ms; waited += step) {
-		if (isCancelled(context)) return false;
-		await sleep(Math.min(step, ms - waited));
-	}
-	return !isCancelled(context);
 }

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { readMaxConcurrency } from '../../shared/descriptions';
+import { RequestsStopped, useRequestGate } from '../../shared/requestGate';
 import * as task from './task/Task.resource';
 import * as taskRun from './taskRun/TaskRun.resource';
 
@@ -23,7 +25,15 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 	},
 };
 
-/** Runs the chosen operation once per input item; each output item is paired with the item it came from. */
+type ItemOutcome = { result: IDataObject | IDataObject[] } | { error: NodeApiError | NodeOperationError; stopped: boolean };
+
+/**
+ * Runs the chosen operation for every input item, side by side: the request gate (one per execution) bounds how many
+ * requests are open at once, so an item waiting between two polls of its run holds no slot. The output keeps the
+ * input order and each output item is paired with the item it came from. Without Continue On Fail a failing item
+ * closes the gate to the items after it (they send nothing more; requests in flight finish) and the failed item with
+ * the lowest index fails the node: the same error a loop over the items in order would have stopped at.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -31,23 +41,34 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
 	}
+	const settings = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
+	const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency));
+	const continueOnFail = this.continueOnFail();
 
-	const output: INodeExecutionData[] = [];
-	const items = this.getInputData();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const runItem = async (itemIndex: number): Promise<ItemOutcome> => {
 		try {
-			const result = await execute.call(this, itemIndex);
-			const paired = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(result), {
-				itemData: { item: itemIndex },
-			});
-			// One push per item: spreading >120k items into push() overflows the call stack.
-			for (const item of paired) output.push(item);
+			return { result: await execute.call(this, itemIndex) };
 		} catch (caught) {
+			const stopped = caught instanceof RequestsStopped;
+			if (!stopped && !continueOnFail) gate.stop(itemIndex);
 			const error =
 				caught instanceof NodeApiError || caught instanceof NodeOperationError
 					? caught
 					: new NodeOperationError(this.getNode(), caught as Error, { itemIndex });
-			if (!this.continueOnFail()) throw error;
+			return { error, stopped };
+		}
+	};
+	const outcomes = await Promise.all(this.getInputData().map((_, itemIndex) => runItem(itemIndex)));
+
+	if (!continueOnFail) {
+		const failed = outcomes.find((outcome) => 'error' in outcome && !outcome.stopped);
+		const cause = failed ?? outcomes.find((outcome) => 'error' in outcome);
+		if (cause && 'error' in cause) throw cause.error;
+	}
+	const output: INodeExecutionData[] = [];
+	outcomes.forEach((outcome, itemIndex) => {
+		if ('error' in outcome) {
+			const { error } = outcome;
 			output.push({
 				json: {
 					error: error.message,
@@ -56,7 +77,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				},
 				pairedItem: { item: itemIndex },
 			});
+			return;
 		}
-	}
+		const paired = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(outcome.result), {
+			itemData: { item: itemIndex },
+		});
+		// One push per item: spreading >120k items into push() overflows the call stack.
+		for (const item of paired) output.push(item);
+	});
 	return [output];
 }
