@@ -66,6 +66,7 @@ export async function pollTrigger(
 	parameters: INodeParameters,
 	staticData: IDataObject = {},
 	mode: 'trigger' | 'manual' = 'trigger',
+	pollBudgetMs?: number | null,
 ) {
 	return await runPoll({
 		nodeType: new ArizeTasksTrigger(),
@@ -74,6 +75,7 @@ export async function pollTrigger(
 		parameters,
 		staticData,
 		mode,
+		pollBudgetMs,
 	});
 }
 

@@ -7,16 +7,22 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { taskFilterOptions, taskFilterQuery, taskLocator } from '../shared/descriptions';
+import { readMaxConcurrency, requestOptions, taskFilterOptions, taskFilterQuery, taskLocator } from '../shared/descriptions';
+import { RequestsStopped, useRequestGate } from '../shared/requestGate';
 import { arizeApiRequest, arizeApiRequestAllItems, arizePath } from '../shared/transport';
 import type { Task, TaskRun } from '../shared/types';
 import { isTerminal, normaliseTask, normaliseTaskRun } from '../shared/types';
 import { searchTasks } from '../ArizeTasks/methods/listSearch';
 import type { FinishedRun } from './runWatcher';
-import { isWatcherState, settle, tasksToInspect } from './runWatcher';
+import { newestState, oneAtATime, rememberState } from './overlappingPolls';
+import { inspectionOrder, isWatcherState, settle, tasksToInspect } from './runWatcher';
 
 /** How many of the most recently run tasks "Fetch Test Event" looks into for a sample (more when none matches). */
 const SAMPLE_TASKS = 5;
+/** A poll starts no request after this share of its budget: what is in flight then still ends within the budget. */
+const BUDGET_FOR_NEW_REQUESTS = 0.8;
+/** Without a budget from n8n (1.x): well inside n8n's shortest poll interval, a minute. */
+const DEFAULT_POLL_BUDGET_MS = 36_000;
 
 export class ArizeTasksTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -67,23 +73,23 @@ export class ArizeTasksTrigger implements INodeType {
 				required: true,
 				description: 'Fire when a run finishes with one of these statuses',
 			},
+			requestOptions,
 		],
 	};
 
 	methods = { listSearch: { searchTasks } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const startedAt = Date.now();
 		const statuses = this.getNodeParameter('statuses', []) as string[];
 		if (statuses.length === 0) {
 			throw new NodeOperationError(this.getNode(), 'Choose at least one Run Status to watch for');
 		}
-		// Taken before anything is listed: a task created while this poll runs is not in its listing, so the next poll
-		// must count it as created after activation (see settle).
-		const pollStartedAt = new Date().toISOString();
-		const tasks = await watchedTasks(this);
+		const settings = this.getNodeParameter('requestOptions', {}) as IDataObject;
+		const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency));
 
 		if (this.getMode() === 'manual') {
-			const sample = await newestFinishedRun(this, tasks, statuses);
+			const sample = await newestFinishedRun(this, await watchedTasks(this), statuses);
 			if (!sample) {
 				throw new NodeOperationError(this.getNode(), 'No finished run matches yet', {
 					description: `None of the watched tasks has a ${statuses.join(' or ')} run. Trigger a run in Arize and try again.`,
@@ -92,18 +98,49 @@ export class ArizeTasksTrigger implements INodeType {
 			return [[toItem(sample)]];
 		}
 
-		// Everything is read before anything is saved: a failed request throws here, nothing fires and the saved
-		// state stays as it was, so the next successful poll catches up.
-		const staticData = this.getWorkflowStaticData('node');
-		const previous = isWatcherState(staticData.watcher) ? staticData.watcher : undefined;
-		const runsByTask = new Map<string, TaskRun[]>();
-		for (const task of tasksToInspect(previous, tasks)) {
-			runsByTask.set(task.id, await listRuns(this, task.id));
-		}
-		const { state, finished } = settle(previous, tasks, runsByTask, statuses, pollStartedAt);
-		staticData.watcher = state as unknown as IDataObject;
-		return finished.length ? [finished.map(toItem)] : null;
+		const budgetMs = pollBudgetMs(this);
+		const key = `${this.getWorkflow().id}:${this.getNode().id}`;
+		return await oneAtATime(key, null, async () => {
+			// Taken before anything is listed: a task created while this poll runs is not in its listing, so the next poll
+			// must count it as created after activation (see settle).
+			const pollStartedAt = new Date().toISOString();
+			const staticData = this.getWorkflowStaticData('node');
+			const previous = newestState(key, isWatcherState(staticData.watcher) ? staticData.watcher : undefined);
+			const tasks = await watchedTasks(this);
+
+			// Runs are read side by side through the gate, which starts no request once most of the budget is spent;
+			// a task whose runs were not (fully) read is left for the next poll. Any other failure throws: nothing fires
+			// and the saved state stays as it was, so the next successful poll catches up.
+			gate.closeAt(startedAt + budgetMs * BUDGET_FOR_NEW_REQUESTS);
+			const runsByTask = new Map<string, TaskRun[]>();
+			let failure: unknown;
+			await Promise.all(
+				inspectionOrder(previous, tasksToInspect(previous, tasks)).map(async (task) => {
+					try {
+						runsByTask.set(task.id, await listRuns(this, task.id));
+					} catch (error) {
+						if (error instanceof RequestsStopped) return;
+						failure ??= error;
+						gate.stop();
+					}
+				}),
+			);
+			if (failure) throw failure;
+			const { state, finished } = settle(previous, tasks, runsByTask, statuses, pollStartedAt);
+			staticData.watcher = state as unknown as IDataObject;
+			if (Date.now() - startedAt <= budgetMs) rememberState(key, state);
+			return finished.length ? [finished.map(toItem)] : null;
+		});
 	}
+}
+
+/**
+ * How long this poll may take: n8n 2.41's durable scheduler says (and abandons a poll that takes longer); the classic
+ * scheduler of 2.x says 5 minutes; n8n 1.x has no such call, and gets what fits in its shortest poll interval.
+ */
+function pollBudgetMs(context: IPollFunctions): number {
+	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : undefined;
+	return typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
 }
 
 async function watchedTasks(context: IPollFunctions): Promise<Task[]> {
@@ -142,12 +179,15 @@ async function newestFinishedRun(
 		.filter((task) => task.last_run_at)
 		.sort((a, b) => Date.parse(b.last_run_at as string) - Date.parse(a.last_run_at as string));
 	let newest: FinishedRun | undefined;
-	for (const [index, task] of recent.entries()) {
-		if (newest && index >= SAMPLE_TASKS) break;
-		for (const run of await listRuns(context, task.id)) {
-			if (!isTerminal(run.status) || !statuses.includes(run.status)) continue;
-			if (!newest || Date.parse(run.run_finished_at ?? '') > Date.parse(newest.run.run_finished_at ?? '')) {
-				newest = { run, task };
+	for (let start = 0; start < recent.length && !newest; start += SAMPLE_TASKS) {
+		const batch = recent.slice(start, start + SAMPLE_TASKS);
+		const listings = await Promise.all(batch.map(async (task) => ({ task, runs: await listRuns(context, task.id) })));
+		for (const { task, runs } of listings) {
+			for (const run of runs) {
+				if (!isTerminal(run.status) || !statuses.includes(run.status)) continue;
+				if (!newest || Date.parse(run.run_finished_at ?? '') > Date.parse(newest.run.run_finished_at ?? '')) {
+					newest = { run, task };
+				}
 			}
 		}
 	}

@@ -13,6 +13,8 @@ export interface WatcherState {
 	version: 1;
 	/** When the trigger's first poll started (ISO). Tasks created then or later are new: all their runs count. */
 	activatedAt: string;
+	/** Counts the polls that produced this state: of two states of one activation, the higher one is newer. */
+	revision?: number;
 	tasks: Record<string, TaskMemory>;
 }
 
@@ -25,6 +27,11 @@ export interface TaskMemory {
 	horizonIds: string[];
 	/** Runs seen PENDING or RUNNING: they fire when they finish, whatever their age. */
 	open: string[];
+	/**
+	 * Set when the task was first seen but its runs could not be read in that poll (the poll ran out of budget): when
+	 * they are read, the runs that finished at or after this time (ISO) fire, older ones are history.
+	 */
+	since?: string;
 }
 
 export interface FinishedRun {
@@ -56,7 +63,25 @@ export function tasksToInspect(state: WatcherState | undefined, tasks: Task[]): 
 }
 
 /**
- * Folds one poll's listings into the state. `runsByTask` holds the runs of the inspected tasks (all pages, any order).
+ * The same tasks in the order a poll short of time should read them: first the tasks that changed (or were never
+ * read), the longest waiting first, so a task left over by one poll is among the first of the next; then the tasks
+ * that only have a run still open.
+ */
+export function inspectionOrder(state: WatcherState | undefined, tasks: Task[]): Task[] {
+	const onlyOpen = (task: Task) => {
+		const memory = state?.tasks[task.id];
+		return memory !== undefined && memory.since === undefined && memory.lastRunAt === task.last_run_at;
+	};
+	const rank = (task: Task) => [onlyOpen(task) ? 1 : 0, time(task.last_run_at)];
+	return tasks
+		.map((task) => ({ task, rank: rank(task) }))
+		.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1])
+		.map(({ task }) => task);
+}
+
+/**
+ * Folds one poll's listings into the state. `runsByTask` holds the runs of the inspected tasks (all pages, any order);
+ * a task that needed inspecting but is missing from it was left for the next poll and keeps what it had.
  * Returns the new state and the runs to fire, oldest finish first. Without a previous state it records the present
  * and fires nothing. `now` is when the poll started, before it listed anything (it becomes `activatedAt`).
  */
@@ -67,7 +92,12 @@ export function settle(
 	statuses: string[],
 	now: string,
 ): { state: WatcherState; finished: FinishedRun[] } {
-	const next: WatcherState = { version: 1, activatedAt: state?.activatedAt ?? now, tasks: {} };
+	const next: WatcherState = {
+		version: 1,
+		activatedAt: state?.activatedAt ?? now,
+		revision: (state?.revision ?? 0) + 1,
+		tasks: {},
+	};
 	const finished: FinishedRun[] = [];
 	const wanted = new Set(statuses.map((status) => status.toUpperCase()));
 
@@ -79,8 +109,9 @@ export function settle(
 		const isNewTask =
 			memory === undefined && state !== undefined && time(task.created_at as string) >= time(state.activatedAt);
 		if (!memory && !isNewTask) {
-			// First sight of a task that existed before activation: remember the present, fire nothing.
-			next.tasks[task.id] = remember(task, runs ?? []);
+			// First sight of a task that existed before activation: remember the present, fire nothing. When its runs were
+			// not read, "the present" is this instant: runs that finish from now on fire once they are read.
+			next.tasks[task.id] = runs || task.last_run_at === null ? remember(task, runs ?? []) : notReadSince(now);
 			continue;
 		}
 		memory ??= { lastRunAt: null, horizon: null, horizonIds: [], open: [] };
@@ -97,6 +128,7 @@ export function settle(
 				(time(run.created_at) === time(memory.horizon) && !memory.horizonIds.includes(run.id));
 			if (!isNewRun && !memory.open.includes(run.id)) continue;
 			if (!isTerminal(run.status)) open.push(run.id);
+			else if (memory.since !== undefined && time(run.run_finished_at) < time(memory.since)) continue;
 			else if (wanted.has(run.status.toUpperCase())) finished.push({ run, task });
 		}
 		next.tasks[task.id] = { ...advanceHorizon(memory, runs), lastRunAt: task.last_run_at, open };
@@ -105,6 +137,9 @@ export function settle(
 	finished.sort((a, b) => time(a.run.run_finished_at) - time(b.run.run_finished_at));
 	return { state: next, finished };
 }
+
+/** A task whose runs are still to be read: nothing of it is known yet but when it was first seen. */
+const notReadSince = (since: string): TaskMemory => ({ lastRunAt: null, horizon: null, horizonIds: [], open: [], since });
 
 function remember(task: Task, runs: TaskRun[]): TaskMemory {
 	const empty: TaskMemory = { lastRunAt: task.last_run_at, horizon: null, horizonIds: [], open: [] };

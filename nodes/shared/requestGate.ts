@@ -27,6 +27,8 @@ export class RequestGate {
 	private holdUntil = 0;
 	/** Requests of items after this index (or of no item) start no more; those of earlier items still may. */
 	private stoppedAfter = Number.POSITIVE_INFINITY;
+	/** No request starts at or after this time (ms since the epoch). */
+	private closesAt = Number.POSITIVE_INFINITY;
 
 	constructor(readonly limit: number) {}
 
@@ -62,6 +64,11 @@ export class RequestGate {
 		return !isCancelled(context);
 	}
 
+	/** From `time` on (ms since the epoch), requests that have not started fail with RequestsStopped. */
+	closeAt(time: number): void {
+		this.closesAt = Math.min(this.closesAt, time);
+	}
+
 	private async acquire(context: CancellableContext, itemIndex: number | undefined): Promise<void> {
 		if (this.inFlight < this.limit && this.waiting.length === 0) this.inFlight++;
 		// release() hands its slot straight to the first in line, so a newcomer cannot overtake it.
@@ -86,6 +93,7 @@ export class RequestGate {
 		if ((itemIndex ?? Number.POSITIVE_INFINITY) > this.stoppedAfter) {
 			throw new RequestsStopped(`Not sent: item ${this.stoppedAfter} failed first`);
 		}
+		if (Date.now() >= this.closesAt) throw new RequestsStopped('Not sent: the time for these requests is up');
 	}
 }
 

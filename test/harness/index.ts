@@ -140,6 +140,11 @@ export interface PollOptions {
 	mode?: 'trigger' | 'manual';
 	/** Default: the node's highest version. */
 	typeVersion?: number;
+	/**
+	 * What `getPollBudgetMs()` answers, as n8n 2.41's durable scheduler sets it; default n8n-core's own (5 minutes, the
+	 * classic scheduler). `null`: the poll context has no such method, as in n8n 1.x.
+	 */
+	pollBudgetMs?: number | null;
 }
 
 export interface PollResult {
@@ -545,7 +550,22 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 		// CLI: records a failed execution and runs the error workflow.
 		pollError = error;
 	};
-	const pollFunctions = new PollContext(workflow, pollNode, additionalData, 'trigger', 'activate', __emit, __emitError);
+	const pollFunctions = new PollContext(
+		workflow,
+		pollNode,
+		additionalData,
+		'trigger',
+		'activate',
+		__emit,
+		__emitError,
+		undefined,
+		undefined,
+		undefined,
+		typeof options.pollBudgetMs === 'number' ? () => options.pollBudgetMs as number : undefined,
+	);
+	if (options.pollBudgetMs === null) {
+		Object.defineProperty(pollFunctions, 'getPollBudgetMs', { value: undefined });
+	}
 	const executePoll = Container.get(PollTriggerExecutor).create(workflow, pollNode, pollFunctions, () => true);
 	await executePoll();
 

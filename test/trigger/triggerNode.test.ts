@@ -1,5 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { forgetPolls } from '../../nodes/ArizeTasksTrigger/overlappingPolls';
 import { SEED } from '../../sandbox/seed.ts';
 import type { TaskRun } from '../../sandbox/types.ts';
 import { API_KEY, pollTrigger, summary, useArize } from '../arize';
@@ -10,6 +11,8 @@ jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep:
 
 const arize = useArize();
 const store = () => arize.sandbox.store;
+// Every test is a workflow of its own: nothing a poll of another test left in this process's memory applies.
+beforeEach(forgetPolls);
 // Some tests drive the sandbox clock; the store's reset does not restore it.
 afterEach(() => {
 	store().now = () => Date.now();
@@ -58,6 +61,8 @@ class ActiveTrigger {
 
 	restart() {
 		this.memory = JSON.parse(JSON.stringify(this.persisted)) as IDataObject;
+		// What the n8n process kept in memory is gone too.
+		forgetPolls();
 	}
 }
 
@@ -78,6 +83,7 @@ async function apiRun(runId: string): Promise<IDataObject> {
 const runsPath = (taskId: string) => `/v2/tasks/${encodeURIComponent(taskId)}/runs`;
 const taskPath = (taskId: string) => `/v2/tasks/${encodeURIComponent(taskId)}`;
 const requested = () => arize.sandbox.requests.map(summary);
+const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
 const stateOf = (staticData: IDataObject) =>
 	staticData.watcher as { activatedAt: string; tasks: Record<string, IDataObject> };
 
@@ -91,11 +97,12 @@ describe('Arize Tasks Trigger: first poll', () => {
 		expect(first.error).toBeUndefined();
 		expect(first.items).toBeNull();
 		expect(Object.keys(stateOf(first.staticDataAfterPoll).tasks).sort()).toEqual([...store().tasks.keys()].sort());
-		// It reads runs only of tasks that ever ran, to learn which are still open.
-		expect(requested()).toEqual([
-			{ method: 'GET', path: '/v2/tasks', query: { limit: '100' } },
-			...withRuns.map((task) => ({ method: 'GET', path: runsPath(task.id), query: { limit: '100' } })),
-		]);
+		// It reads runs only of tasks that ever ran, to learn which are still open (side by side, in no set order).
+		const [listing, ...runReads] = requested();
+		expect(listing).toEqual({ method: 'GET', path: '/v2/tasks', query: { limit: '100' } });
+		expect(runReads.sort(byPath)).toEqual(
+			withRuns.map((task) => ({ method: 'GET', path: runsPath(task.id), query: { limit: '100' } })).sort(byPath),
+		);
 
 		arize.sandbox.clearRequests();
 		expect(await trigger.firedIds()).toEqual([]);
