@@ -86,7 +86,10 @@ export class ArizeTasksTrigger implements INodeType {
 			throw new NodeOperationError(this.getNode(), 'Choose at least one Run Status to watch for');
 		}
 		const settings = this.getNodeParameter('requestOptions', {}) as IDataObject;
-		const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency));
+		// A failed request fails the whole poll, so none of the others needs to start.
+		const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency), {
+			stopOnFailure: true,
+		});
 
 		if (this.getMode() === 'manual') {
 			const sample = await newestFinishedRun(this, await watchedTasks(this), statuses);
@@ -119,9 +122,7 @@ export class ArizeTasksTrigger implements INodeType {
 					try {
 						runsByTask.set(task.id, await listRuns(this, task.id));
 					} catch (error) {
-						if (error instanceof RequestsStopped) return;
-						failure ??= error;
-						gate.stop();
+						if (!(error instanceof RequestsStopped)) failure ??= error;
 					}
 				}),
 			);

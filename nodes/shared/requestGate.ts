@@ -30,13 +30,21 @@ export class RequestGate {
 	/** No request starts at or after this time (ms since the epoch). */
 	private closesAt = Number.POSITIVE_INFINITY;
 
-	constructor(readonly limit: number) {}
+	/** `stopOnFailure`: a request that fails stops the gate for the items after its own (see stop). */
+	constructor(
+		readonly limit: number,
+		private readonly stopOnFailure = false,
+	) {}
 
 	/** Runs `send` in a slot; waits for a free slot and for any rate-limit hold first. */
 	async run<T>(context: CancellableContext, send: () => Promise<T>, itemIndex?: number): Promise<T> {
 		await this.acquire(context, itemIndex);
 		try {
 			return await send();
+		} catch (error) {
+			// Before the slot is handed on: the next request in line must already see the gate closed.
+			if (this.stopOnFailure) this.stop(itemIndex);
+			throw error;
 		} finally {
 			this.release();
 		}
@@ -128,9 +136,9 @@ export function requestGate(context: object): RequestGate {
 	return gate;
 }
 
-/** Gives this context a fresh gate with `limit` slots (called once, before the first request of an execution). */
-export function useRequestGate(context: object, limit: number): RequestGate {
-	const gate = new RequestGate(limit);
+/** Gives this context a fresh gate (called once, before the first request of an execution or poll). */
+export function useRequestGate(context: object, limit: number, options: { stopOnFailure: boolean }): RequestGate {
+	const gate = new RequestGate(limit, options.stopOnFailure);
 	gates.set(context, gate);
 	return gate;
 }

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { RequestsStopped, pause, requestGate } from './requestGate';
+import { pause, requestGate } from './requestGate';
 import type { Page } from './types';
 
 export { pause } from './requestGate';
@@ -108,49 +108,36 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 
 	let rateLimitRetries = 0;
 	let transientRetries = 0;
-	for (;;) {
+	// One attempt is decided inside its slot, so that a failure has closed the gate (when it does) before the slot
+	// passes to the next request.
+	const attempt = async (): Promise<Attempt> => {
 		let response: FullResponse;
 		try {
-			response = await gate.run(
-				this,
-				async () =>
-					(await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as FullResponse,
-				request.itemIndex,
-			);
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as FullResponse;
 		} catch (error) {
-			if (error instanceof RequestsStopped) throw error;
 			const failure = networkFailure(error);
 			// n8n's own errors (already NodeApiError, which re-wrapping hands back unchanged) pass through.
 			if (!failure) throw new NodeApiError(node, error as JsonObject, { itemIndex: request.itemIndex });
+			const final = networkError(node, failure, options, request.itemIndex);
 			// A request that timed out is not repeated: waiting the whole timeout again rarely helps.
-			if (
-				failure !== 'timeout' &&
-				idempotent &&
-				transientRetries < MAX_TRANSIENT_RETRIES &&
-				(await pause(this, backoffMs(transientRetries++)))
-			) {
-				continue;
+			if (failure !== 'timeout' && idempotent && transientRetries < MAX_TRANSIENT_RETRIES) {
+				return { backoffMs: backoffMs(transientRetries++), error: final };
 			}
-			throw networkError(node, failure, options, request.itemIndex);
+			throw final;
 		}
-
 		const { statusCode, body } = response;
 		if (statusCode === 429 && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
 			gate.holdFor(retryAfterMs(response.headers['retry-after'], rateLimitRetries++));
-			if (await gate.waitForHold(this)) continue;
+			return { heldBack: true, error: apiError(node, statusCode, body, request.itemIndex, rateLimitRetries) };
 		}
-		if (
-			statusCode >= 500 &&
-			idempotent &&
-			transientRetries < MAX_TRANSIENT_RETRIES &&
-			(await pause(this, backoffMs(transientRetries++)))
-		) {
-			continue;
+		if (statusCode >= 500 && idempotent && transientRetries < MAX_TRANSIENT_RETRIES) {
+			return {
+				backoffMs: backoffMs(transientRetries++),
+				error: apiError(node, statusCode, body, request.itemIndex, rateLimitRetries),
+			};
 		}
-		if (statusCode >= 400) {
-			throw apiError(node, statusCode, body, request.itemIndex, rateLimitRetries);
-		}
-		if (statusCode === 204) return {};
+		if (statusCode >= 400) throw apiError(node, statusCode, body, request.itemIndex, rateLimitRetries);
+		if (statusCode === 204) return { body: {} };
 		if (body === null || typeof body !== 'object') {
 			throw new NodeApiError(node, { httpCode: String(statusCode) } as JsonObject, {
 				message: `Arize answered HTTP ${statusCode} with a body that is not JSON`,
@@ -159,9 +146,23 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 				itemIndex: request.itemIndex,
 			});
 		}
-		return body as IDataObject;
+		return { body: body as IDataObject };
+	};
+
+	for (;;) {
+		const outcome = await gate.run(this, attempt, request.itemIndex);
+		if ('body' in outcome) return outcome.body;
+		const resumed = 'heldBack' in outcome ? await gate.waitForHold(this) : await pause(this, outcome.backoffMs);
+		// Cancelled while waiting to try again: the last answer is the error.
+		if (!resumed) throw outcome.error;
 	}
 }
+
+/** What one attempt came to: the answer, or an error to be tried again after the gate's hold or a backoff. */
+type Attempt =
+	| { body: IDataObject }
+	| { heldBack: true; error: NodeApiError }
+	| { backoffMs: number; error: NodeApiError };
 
 export interface ListRequest {
 	path: string;

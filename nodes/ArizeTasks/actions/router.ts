@@ -42,8 +42,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
 	}
 	const settings = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency));
 	const continueOnFail = this.continueOnFail();
+	const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency), {
+		stopOnFailure: !continueOnFail,
+	});
 
 	const runItem = async (itemIndex: number): Promise<ItemOutcome> => {
 		try {
