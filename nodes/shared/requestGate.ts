@@ -39,13 +39,14 @@ export class RequestGate {
 	/** Runs `send` in a slot; waits for a free slot and for any rate-limit hold first. */
 	async run<T>(context: CancellableContext, send: () => Promise<T>, itemIndex?: number): Promise<T> {
 		await this.acquire(context, itemIndex);
+		let succeeded = false;
 		try {
-			return await send();
-		} catch (error) {
-			// Before the slot is handed on: the next request in line must already see the gate closed.
-			if (this.stopOnFailure) this.stop(itemIndex);
-			throw error;
+			const result = await send();
+			succeeded = true;
+			return result;
 		} finally {
+			// Before the slot is handed on: the next request in line must already see the gate closed.
+			if (!succeeded && this.stopOnFailure) this.stop(itemIndex);
 			this.release();
 		}
 	}
@@ -81,13 +82,14 @@ export class RequestGate {
 		if (this.inFlight < this.limit && this.waiting.length === 0) this.inFlight++;
 		// release() hands its slot straight to the first in line, so a newcomer cannot overtake it.
 		else await new Promise<void>((granted) => this.waiting.push(granted));
+		let admitted = false;
 		try {
 			this.throwIfStopped(itemIndex);
 			if (!(await this.waitForHold(context))) throw new RequestsStopped('The execution was cancelled');
 			this.throwIfStopped(itemIndex);
-		} catch (error) {
-			this.release();
-			throw error;
+			admitted = true;
+		} finally {
+			if (!admitted) this.release();
 		}
 	}
 
