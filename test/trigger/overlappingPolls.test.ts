@@ -1,0 +1,305 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import { forgetPolls } from '../../nodes/ArizeTasksTrigger/overlappingPolls';
+import type { TaskRun } from '../../sandbox/types.ts';
+import { pollTrigger, useArize } from '../arize';
+
+// The trigger under n8n's schedulers: polls of one trigger that overlap, polls handed a state older than the newest
+// (the durable scheduler hands each poll the state committed when it started), polls with a budget (getPollBudgetMs)
+// that is smaller than their work, and n8n 1.x, which has no budget at all.
+
+// Only the transport's back-off between retries is skipped; requests and the sandbox's latency are real.
+jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: async () => {} }));
+
+const arize = useArize({ seed: false });
+const store = () => arize.sandbox.store;
+beforeEach(forgetPolls);
+afterEach(() => arize.sandbox.setLatency(0));
+
+const WATCH = { watch: 'allTasks', statuses: ['COMPLETED', 'FAILED'] };
+const MINUTE = 60_000;
+
+interface Poll {
+	fired: string[];
+	state: IDataObject;
+	error?: Error;
+	ms: number;
+}
+
+/** One poll from `state`, as n8n's durable scheduler runs it: it hands over a state and a budget. */
+async function poll(state: IDataObject, budgetMs?: number | null, parameters: INodeParameters = WATCH): Promise<Poll> {
+	const started = Date.now();
+	const result = await pollTrigger(arize.credentials, parameters, state, 'trigger', budgetMs);
+	return {
+		fired: (result.items ?? []).map((item) => item.json.id as string),
+		state: result.staticDataAfterPoll,
+		error: result.error,
+		ms: Date.now() - started,
+	};
+}
+
+/** `count` tasks that ran a minute before activation (one finished run each). */
+function tasksWithHistory(count: number) {
+	store().now = () => Date.now() - MINUTE;
+	try {
+		const tasks = store().addTasks(count);
+		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
+		return tasks;
+	} finally {
+		store().now = () => Date.now();
+	}
+}
+
+describe('Trigger: polls that overlap or repeat', () => {
+	it('three polls started together from one state (overdue polls after a restart) fire a run once', async () => {
+		const [task] = tasksWithHistory(3);
+		const { state } = await poll({});
+		const run = store().addRun(task.id, { status: 'COMPLETED' });
+		arize.sandbox.setLatency(40);
+		arize.sandbox.clearRequests();
+
+		const polls = await Promise.all([poll(state), poll(state), poll(state)]);
+		expect(polls.map((p) => p.error)).toEqual([undefined, undefined, undefined]);
+		expect(polls.flatMap((p) => p.fired)).toEqual([run.id]);
+		// The polls that found another one running sent nothing: one task list, one runs list.
+		expect(arize.sandbox.requests).toHaveLength(2);
+	});
+
+	it('a poll handed the state from before the last fire (not committed yet) fires nothing again', async () => {
+		const [task] = tasksWithHistory(3);
+		const { state: beforeFire } = await poll({});
+		const run = store().addRun(task.id, { status: 'COMPLETED' });
+		const fired = await poll(beforeFire);
+		expect(fired.fired).toEqual([run.id]);
+
+		// The durable scheduler started this poll before the first one committed its state.
+		const stale = await poll(beforeFire);
+		expect(stale.fired).toEqual([]);
+		// A run that finished since still fires, once.
+		const next = store().addRun(task.id, { status: 'FAILED' });
+		expect((await poll(beforeFire)).fired).toEqual([next.id]);
+		expect((await poll(fired.state)).fired).toEqual([]);
+	});
+
+	it('after a restart, the state n8n committed with the last execution is all it needs', async () => {
+		const [task] = tasksWithHistory(2);
+		const { state } = await poll({});
+		const run = store().addRun(task.id, { status: 'COMPLETED' });
+		const fired = await poll(state);
+		expect(fired.fired).toEqual([run.id]);
+		forgetPolls();
+		expect((await poll(fired.state)).fired).toEqual([]);
+	});
+
+	it('a state from another activation is never replaced by what this process remembers', async () => {
+		const [task] = tasksWithHistory(2);
+		const { state } = await poll({});
+		store().addRun(task.id, { status: 'COMPLETED' });
+		await poll(state);
+		// Deactivated and activated again with fresh static data: the new activation records the present.
+		store().addRun(task.id, { status: 'COMPLETED' });
+		const fresh = await poll({});
+		expect(fresh.fired).toEqual([]);
+		expect((fresh.state.watcher as IDataObject).revision).toBe(1);
+	});
+
+	it('a poll that ran past its budget is not remembered: its runs fire again rather than be lost', async () => {
+		// n8n abandons such a poll and drops what it returns, so the runs it found must fire from a later poll.
+		const [task] = tasksWithHistory(1);
+		const { state } = await poll({});
+		const run = store().addRun(task.id, { status: 'COMPLETED' });
+		arize.sandbox.setLatency(200);
+		// The task list takes 200 ms, the runs list starts before 80 % of 380 ms and ends after the budget.
+		const late = await poll(state, 380);
+		expect(late.fired).toEqual([run.id]);
+		expect(late.ms).toBeGreaterThan(380);
+		expect((await poll(state, 380)).fired).toEqual([run.id]);
+	});
+});
+
+describe('Trigger: a poll within its budget', () => {
+	it('starts no request after 80 % of the budget, fires what it found, and the next polls fire the rest once', async () => {
+		const tasks = tasksWithHistory(100);
+		const { state } = await poll({});
+		const runs = tasks.map((task) => store().addRun(task.id, { status: 'COMPLETED' }).id);
+		arize.sandbox.setLatency(50);
+		arize.sandbox.clearRequests();
+
+		const started = Date.now();
+		const first = await poll(state, 1000);
+		expect(first.error).toBeUndefined();
+		// 50 ms for the task list, then 5 at a time for 750 ms: about 75 of the 100 tasks.
+		expect(first.fired.length).toBeGreaterThan(20);
+		expect(first.fired.length).toBeLessThan(100);
+		expect(first.ms).toBeLessThan(1000);
+		expect(arize.sandbox.requests.every((request) => request.receivedAt <= started + 800 + 20)).toBe(true);
+
+		const fired = [...first.fired];
+		let current = first.state;
+		for (let i = 0; i < 3 && fired.length < runs.length; i++) {
+			const next = await poll(current, 1000);
+			expect(next.error).toBeUndefined();
+			fired.push(...next.fired);
+			current = next.state;
+		}
+		expect([...fired].sort()).toEqual([...runs].sort());
+		expect((await poll(current, 1000)).fired).toEqual([]);
+	});
+
+	it('an activation poll short of budget: a run open then fires when it finishes, history never does', async () => {
+		const tasks = tasksWithHistory(40);
+		// The task that ran last is read last: its run is still RUNNING when the trigger is activated.
+		const open = store().addRun(tasks[39].id, { status: 'RUNNING' });
+		arize.sandbox.setLatency(50);
+		const activation = await poll({}, 400);
+		expect(activation.fired).toEqual([]);
+		const memory = (activation.state.watcher as { tasks: Record<string, IDataObject> }).tasks[tasks[39].id];
+		expect(memory).toMatchObject({ lastRunAt: null, since: expect.any(String) });
+
+		store().finishRun(open.id, 'COMPLETED');
+		arize.sandbox.setLatency(0);
+		const next = await poll(activation.state, 5 * MINUTE);
+		expect(next.fired).toEqual([open.id]);
+		expect((await poll(next.state)).fired).toEqual([]);
+	});
+
+	it('on n8n 1.x (no getPollBudgetMs) it polls as before', async () => {
+		const [task] = tasksWithHistory(2);
+		const { state, error } = await poll({}, null);
+		expect(error).toBeUndefined();
+		const run = store().addRun(task.id, { status: 'COMPLETED' });
+		expect((await poll(state, null)).fired).toEqual([run.id]);
+	});
+
+	it('reads the runs of the tasks to inspect side by side, never more than Max Requests in Parallel at once', async () => {
+		const tasks = tasksWithHistory(30);
+		const { state } = await poll({});
+		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
+		arize.sandbox.setLatency(30);
+		arize.sandbox.resetMaxInFlight();
+		const result = await poll(state, undefined, { ...WATCH, requestOptions: { maxConcurrency: 8 } });
+		expect(result.fired).toHaveLength(30);
+		expect(arize.sandbox.maxInFlight).toBe(8);
+	});
+});
+
+describe('Trigger: randomized overlapping, stale and budget-limited polls with latency and faults', () => {
+	const prng = (seed: number) => {
+		let value = seed;
+		const next = () => {
+			value = (value * 1103515245 + 12345) % 2 ** 31;
+			return value / 2 ** 31;
+		};
+		return {
+			next,
+			int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+			pick: <T>(list: readonly T[]) => list[Math.floor(next() * list.length)],
+			chance: (p: number) => next() < p,
+		};
+	};
+	const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
+	const WANTED = ['COMPLETED', 'FAILED'];
+
+	it.each([11, 12])('seed %i: every wanted run that finishes after activation fires exactly once', async (seed) => {
+		const random = prng(seed);
+		const tasks = tasksWithHistory(150);
+		store().addRun(tasks[3].id, { status: 'RUNNING' });
+		const BUDGET = 500;
+
+		/** The state n8n would hand the next poll, the ones it might still hand out (not yet superseded), the saved one. */
+		let current: IDataObject = {};
+		let handedOut: IDataObject[] = [];
+		let saved: IDataObject = {};
+		let active = false;
+		const expected = new Set<string>();
+		const fired = new Map<string, number>();
+		const stats = { polls: 0, overlapping: 0, stale: 0, restarts: 0, partial: 0, failed: 0 };
+
+		const finished = (run: TaskRun) => {
+			if (active && WANTED.includes(run.status)) expected.add(run.id);
+		};
+		const openRuns = () => [...store().runs.values()].filter((run) => run.status === 'PENDING' || run.status === 'RUNNING');
+		const record = (result: Poll, from: IDataObject) => {
+			stats.polls++;
+			arize.sandbox.faults.clear();
+			if (result.error) {
+				stats.failed++;
+				return;
+			}
+			if (Object.keys(from).length === 0 && Object.keys(current).length === 0) active = true;
+			for (const id of result.fired) {
+				fired.set(id, (fired.get(id) ?? 0) + 1);
+				expect(fired.get(id)).toBe(1);
+				expect(expected.has(id)).toBe(true);
+			}
+			if (result.fired.length) saved = result.state;
+			if (result.ms > BUDGET * 0.8) stats.partial++;
+			// A poll that found another one running left the state as it was: n8n keeps the other one's.
+			if (JSON.stringify(result.state) === JSON.stringify(from)) return;
+			handedOut.push(result.state);
+			current = result.state;
+		};
+
+		for (let step = 0; step < 40; step++) {
+			for (let change = random.int(0, 6); change > 0; change--) {
+				const task = random.pick(tasks);
+				const dice = random.next();
+				if (dice < 0.3) store().addRun(task.id, { status: random.pick(['PENDING', 'RUNNING'] as const) });
+				else if (dice < 0.6) finished(store().addRun(task.id, { status: random.pick(TERMINAL) }));
+				else {
+					const open = openRuns();
+					if (open.length) finished(store().finishRun(random.pick(open).id, random.pick(TERMINAL)));
+				}
+			}
+			if (random.chance(0.12)) {
+				// A burst: more tasks changed than one poll's budget can read.
+				for (const task of tasks.slice(0, 80)) finished(store().addRun(task.id, { status: 'COMPLETED' }));
+			}
+			arize.sandbox.setLatency(random.pick([0, 5, 20]), random.pick([0, 10, 30]));
+			if (random.chance(0.15)) {
+				const times = random.chance(0.5) ? 8 : random.int(1, 3);
+				arize.sandbox.faults.inject({ status: 503 }, { method: 'GET', skip: random.int(0, 20), times });
+			}
+			if (random.chance(0.07) && active) {
+				// n8n restarts: it hands out the state saved with the last execution, and remembers nothing.
+				forgetPolls();
+				stats.restarts++;
+				current = saved;
+				handedOut = [saved];
+				if (Object.keys(saved).length === 0) {
+					// Nothing saved yet: the next poll records the present again; nothing wanted has fired so far.
+					for (const id of expected) expect(fired.has(id)).toBe(false);
+					expected.clear();
+					active = false;
+				}
+			}
+
+			const dice = random.next();
+			if (dice < 0.2) {
+				stats.overlapping++;
+				const from = current;
+				const results = await Promise.all([poll(from, BUDGET), poll(from, BUDGET)]);
+				for (const result of results) record(result, from);
+			} else if (dice < 0.4 && handedOut.length > 1) {
+				stats.stale++;
+				const from = random.pick(handedOut.slice(0, -1));
+				const latest = current;
+				record(await poll(from, BUDGET), from);
+				// n8n commits whatever that poll left; the newest state stays the one the next poll gets.
+				if (Object.keys(latest).length) current = latest;
+			} else {
+				record(await poll(current, BUDGET), current);
+			}
+			handedOut = handedOut.slice(-4);
+		}
+
+		for (const run of openRuns()) finished(store().finishRun(run.id, random.pick(TERMINAL)));
+		arize.sandbox.setLatency(0);
+		for (let i = 0; i < 6; i++) record(await poll(current, BUDGET), current);
+		expect([...fired.keys()].sort()).toEqual([...expected].sort());
+		expect(expected.size).toBeGreaterThan(20);
+		expect(stats.overlapping + stats.stale).toBeGreaterThan(5);
+		expect(stats.partial).toBeGreaterThan(1);
+		expect(stats.failed).toBeGreaterThan(0);
+	});
+});
