@@ -185,3 +185,62 @@ describe('Items in parallel: one rate-limit gate', () => {
 		expect(names).toHaveLength(11);
 	});
 });
+
+describe('Items in parallel: Trigger Run with Wait for Completion', () => {
+	const triggerAndWait = {
+		resource: 'task',
+		operation: 'trigger',
+		taskId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		taskType: 'TEMPLATE_EVALUATION',
+		dataStartTime: '2026-11-01T00:00:00Z',
+		dataEndTime: '2026-11-08T00:00:00Z',
+		waitForCompletion: true,
+		pollInterval: 1,
+		waitTimeout: 30,
+	};
+
+	it('waits for every run at once, asks each run at most once per Poll Interval, and outputs them in input order', async () => {
+		const tasks = store().addTasks(4);
+		arize.sandbox.setRunDurationMs(1500);
+		arize.sandbox.setLatency(20);
+		const { items, error } = await runTasksNode(arize.credentials, triggerAndWait, {
+			input: tasks.map(({ id }) => ({ id })),
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.json.task_id, item.json.status])).toEqual(tasks.map((task) => [task.id, 'COMPLETED']));
+
+		const requests = arize.sandbox.requests;
+		const triggers = requests.filter((request) => request.method === 'POST');
+		const polls = requests.filter((request) => request.method === 'GET');
+		expect(triggers.map((request) => request.path)).toEqual(tasks.map((task) => `${taskPath(task.id)}/trigger`));
+		// Every run was started before any was asked for: the waits overlap rather than follow each other.
+		expect(Math.max(...triggers.map((request) => request.receivedAt))).toBeLessThan(
+			Math.min(...polls.map((request) => request.receivedAt)),
+		);
+		for (const item of items) {
+			const asked = polls.filter((request) => request.path === `/v2/task-runs/${encodeURIComponent(item.json.id as string)}`);
+			expect(asked.length).toBeGreaterThan(0);
+			for (let i = 1; i < asked.length; i++) {
+				expect(asked[i].receivedAt - asked[i - 1].receivedAt).toBeGreaterThanOrEqual(990);
+			}
+		}
+	});
+
+	it('cancelling the execution stops every wait', async () => {
+		const tasks = store().addTasks(4);
+		arize.sandbox.setRunDurationMs(60_000);
+		const abort = new AbortController();
+		const timer = setTimeout(() => abort.abort(), 300);
+		const { items, error } = await runTasksNode(arize.credentials, triggerAndWait, {
+			input: tasks.map(({ id }) => ({ id })),
+			abortSignal: abort.signal,
+		});
+		clearTimeout(timer);
+		expect(items).toEqual([]);
+		expect(error?.message).toMatch(/^Stopped waiting for run .+: the execution was cancelled$/);
+		const sent = arize.sandbox.requests.length;
+		await new Promise((resolve) => setTimeout(resolve, 1300));
+		expect(arize.sandbox.requests).toHaveLength(sent);
+		expect(arize.sandbox.requests.map((request) => request.method)).toEqual(['POST', 'POST', 'POST', 'POST']);
+	});
+});
