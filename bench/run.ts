@@ -4,15 +4,18 @@
  * that each job did its work (right number of items, no failed request), never how fast it was.
  *
  * `npm run bench -- --no-write` prints without writing BENCHMARKS.md.
+ * `npm run bench -- --short` runs only the cloud-latency jobs at small sizes (what CI runs): it prints their table and
+ * fails when a job sent more requests than the API's minimum. Timings are printed, never judged.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ROOT, assert, median, packageVersion } from './lib/common';
+import { N8N_MODULES, ROOT, assert, median, packageVersion } from './lib/common';
 import { runWorker, startSandboxProcess } from './lib/processes';
 import type { ColdLoadResult } from './workers/coldLoad';
+import type { LatencyJob, LatencySizes } from './workers/latency';
 import type { MemoryResult } from './workers/memory';
 import type { JobCount } from './workers/requests';
 import type { StaticDataResult } from './workers/staticData';
@@ -25,6 +28,10 @@ const COLD_LOAD_SAMPLES = 9;
 const MEMORY_SIZES = [10_000, 100_000];
 /** A Return All beyond the memory sizes: does it complete at all? */
 const LARGEST_RETURN_ALL = 150_000;
+/** Loopback, and a round trip to Arize's cloud at the near end of what users see (50–150 ms). */
+const LATENCIES = [0, 50];
+const LATENCY_SIZES: LatencySizes = { items: 100, waitRuns: 10, runDurationMs: 10_000, pollTasks: 1000, changedTasks: 20 };
+const SHORT_LATENCY_SIZES: LatencySizes = { items: 20, waitRuns: 3, runDurationMs: 2000, pollTasks: 150, changedTasks: 5 };
 
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -300,7 +307,65 @@ function render(input: {
 	return { table, howToRead, machineText, details: details.join('\n') };
 }
 
+// ---- cloud latency -------------------------------------------------------------------------------------------------
+
+async function measureLatency(sizes: LatencySizes) {
+	const withHttpRequestNode = existsSync(path.join(N8N_MODULES, 'n8n-nodes-base'));
+	const jobs = await runWorker<LatencyJob[]>('latency', { latencies: LATENCIES, sizes, withHttpRequestNode });
+	const wrong = jobs.filter((job) => job.requests !== job.minimum);
+	assert(wrong.length === 0, `requests above the minimum: ${wrong.map((job) => `${job.job} at ${job.latencyMs} ms: ${job.requests} for ${job.minimum}`).join('; ')}`);
+	return jobs;
+}
+
+/** The issue's targets at 50 ms, each as [met, what it asks]. */
+function latencyTargets(jobs: LatencyJob[]): Map<LatencyJob, string> {
+	const targets = new Map<LatencyJob, string>();
+	const at50 = jobs.filter((job) => job.latencyMs === 50);
+	const http = at50.find((job) => job.bound === null);
+	const verdict = (ok: boolean, text: string) => `${ok ? 'met' : 'NOT met'}: ${text}`;
+	for (const job of at50) {
+		if (job.job.startsWith('Task → Get') && job.bound === 5) {
+			targets.set(job, verdict(job.wallMs <= 1.3 * job.limitMs, 'within 1.3× of the limit'));
+		} else if (job.job.startsWith('Task → Get') && job.bound === 100 && http) {
+			targets.set(job, verdict(job.wallMs <= 1.5 * http.wallMs, `within 1.5× of the HTTP Request node (${fixed(job.wallMs / http.wallMs, 2)}×)`));
+		} else if (job.job.startsWith('Trigger Run + Wait')) {
+			targets.set(job, verdict(job.wallMs <= 12_000, 'within 12 s for 10 runs of 10 s'));
+		} else if (job.job.startsWith('Trigger, first poll')) {
+			targets.set(job, verdict(job.wallMs <= 15_000, 'under 15 s for 1,000 tasks'));
+		}
+	}
+	return targets;
+}
+
+function renderLatency(jobs: LatencyJob[], withTargets: boolean): string {
+	const targets = withTargets ? latencyTargets(jobs) : new Map<LatencyJob, string>();
+	const rows = jobs.map((job) => [
+		job.job,
+		`${job.latencyMs} ms`,
+		job.bound === null ? 'all at once' : String(job.bound),
+		`${int(job.wallMs)} ms`,
+		`${int(job.limitMs)} ms (${job.limitWhy})`,
+		job.limitMs > 0 ? `${fixed(job.wallMs / job.limitMs, 2)}×` : '–',
+		`${int(job.requests)} (minimum ${int(job.minimum)})`,
+		String(job.maxInFlight),
+		targets.get(job) ?? '',
+	]);
+	return [
+		'| Job | Latency | Max Requests in Parallel | Wall | Physical limit | Wall ÷ limit | Requests | Most in flight | Target at 50 ms |',
+		'| --- | ---: | ---: | ---: | --- | ---: | --- | ---: | --- |',
+		...rows.map((row) => `| ${row.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`),
+	].join('\n');
+}
+
+const latencyHowToRead = `- **Latency**: the sandbox holds every answer for that long before writing it (\`latencyMs\`), like a network round trip to Arize's cloud (50–150 ms from most users). *Physical limit*: the round trips no client can avoid at that bound (ceil(requests ÷ bound) × latency, plus the run time for waits); the ratio shows what the node adds on top. *Most in flight*: the most requests the sandbox had open at once. *Requests*: every job sends exactly the API's minimum (\`npm run bench -- --short\`, run by CI, fails otherwise).`;
+
 async function main() {
+	if (process.argv.includes('--short')) {
+		log(`cloud latency, short form (${LATENCIES.join(' and ')} ms)…`);
+		const jobs = await measureLatency(SHORT_LATENCY_SIZES);
+		process.stdout.write(`\n${renderLatency(jobs, false)}\n\nbench: every job sent the API's minimum of requests\n`);
+		return;
+	}
 	const write = !process.argv.includes('--no-write');
 	const started = performance.now();
 	const host = machine();
@@ -326,10 +391,13 @@ async function main() {
 	const coldBare = await measureColdLoad(false);
 	log('npm pack --dry-run…');
 	const pack = measurePack();
+	log(`cloud latency at ${LATENCIES.join(' and ')} ms…`);
+	const latency = await measureLatency(LATENCY_SIZES);
 
 	const totalSeconds = (performance.now() - started) / 1000;
 	const report = render({ jobs, timings, memory, largest, staticData, coldInN8n, coldBare, pack, host, totalSeconds });
-	process.stdout.write(`\n${report.table}\n\n${report.howToRead}\n`);
+	const latencyTable = renderLatency(latency, true);
+	process.stdout.write(`\n${latencyTable}\n\n${report.table}\n\n${report.howToRead}\n`);
 
 	if (write) {
 		const document = `# Benchmarks
@@ -338,6 +406,14 @@ Generated by \`npm run bench\` (bench/run.ts) on ${host.date}: ${host.cpu}, ${ho
 Every number comes from the package as built (\`dist/\`), run through n8n-core ${host.n8nCore}'s execution engine
 (test/harness) against the local Arize sandbox (sandbox/) over loopback HTTP. Run it again to measure your machine;
 numbers from another machine are not comparable.
+
+## At cloud latency
+
+${latencyTable}
+
+${latencyHowToRead}
+
+## On loopback
 
 ${report.table}
 

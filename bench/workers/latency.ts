@@ -1,0 +1,233 @@
+/**
+ * Cloud latency: the jobs whose speed depends on the round trip to Arize, at 0 ms and at a simulated latency, against
+ * an in-process sandbox that delays every answer (sandbox `latencyMs`). Each job reports its wall time, the requests
+ * it sent (against the API's minimum), the most the sandbox had in flight at once, and the physical limit for its
+ * bound: the round trips that cannot be avoided at that many requests at once.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import type { Sandbox } from '../../sandbox/index.ts';
+import { startSandbox } from '../../sandbox/index.ts';
+import { runNode, runPoll } from '../../test/harness';
+import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, worker } from '../lib/common';
+
+export interface LatencySizes {
+	/** Items of Task → Get, Create and the HTTP Request node. */
+	items: number;
+	/** Runs of Trigger Run + Wait for Completion, and how long each takes. */
+	waitRuns: number;
+	runDurationMs: number;
+	/** Tasks with runs that the trigger's first poll reads; tasks that get a new run before the third poll. */
+	pollTasks: number;
+	changedTasks: number;
+}
+
+export interface LatencyJob {
+	job: string;
+	latencyMs: number;
+	bound: number | null;
+	wallMs: number;
+	/** The wall time no client can beat at this bound: the round trips it must wait for (plus run time for waits). */
+	limitMs: number;
+	limitWhy: string;
+	requests: number;
+	minimum: number;
+	maxInFlight: number;
+}
+
+export interface LatencyInput {
+	latencies: number[];
+	sizes: LatencySizes;
+	/** Also time n8n's HTTP Request node (needs the n8n that npm run bench installs). */
+	withHttpRequestNode: boolean;
+}
+
+const DEFAULT_BOUND = 5;
+const POLL_INTERVAL_S = 1;
+
+const pkg = loadBuiltPackage();
+
+worker(async ({ latencies, sizes, withHttpRequestNode }: LatencyInput): Promise<LatencyJob[]> => {
+	const jobs: LatencyJob[] = [];
+	const http = withHttpRequestNode ? loadHttpRequestNode({ oneWorkflowCopy: true }) : undefined;
+	for (const latencyMs of latencies) {
+		const sandbox = await startSandbox({ apiKeys: [BENCH_API_KEY], seed: true, latencyMs });
+		try {
+			jobs.push(...(await measureAt(sandbox, latencyMs, sizes, http)));
+		} finally {
+			await sandbox.close();
+		}
+	}
+	return jobs;
+});
+
+async function measureAt(
+	sandbox: Sandbox,
+	latencyMs: number,
+	sizes: LatencySizes,
+	http: ReturnType<typeof loadHttpRequestNode> | undefined,
+): Promise<LatencyJob[]> {
+	const credentials = arizeCredentials(sandbox.url);
+	const roundTrips = (requests: number, bound: number) => Math.ceil(requests / bound) * latencyMs;
+	const trips = (requests: number, bound: number) => {
+		const count = Math.ceil(requests / bound);
+		return `${count} round trip${count === 1 ? '' : 's'}`;
+	};
+	const jobs: LatencyJob[] = [];
+
+	/** Runs `body` with a clean request log and returns what the sandbox saw. */
+	const measure = async (
+		job: string,
+		bound: number | null,
+		minimum: number,
+		limit: [number, string],
+		body: () => Promise<void>,
+	) => {
+		sandbox.clearRequests();
+		sandbox.resetMaxInFlight();
+		const start = performance.now();
+		await body();
+		const wallMs = performance.now() - start;
+		const failed = sandbox.requests.filter((request) => request.status >= 400 || request.status === 0);
+		assert(failed.length === 0, `${job}: ${failed.length} requests failed`);
+		jobs.push({
+			job,
+			latencyMs,
+			bound,
+			wallMs,
+			limitMs: limit[0],
+			limitWhy: limit[1],
+			requests: sandbox.requests.length,
+			minimum,
+			maxInFlight: sandbox.maxInFlight,
+		});
+		process.stderr.write(`bench:   ${latencyMs} ms, ${job}: ${Math.round(wallMs)} ms, ${sandbox.requests.length} requests\n`);
+	};
+	const tasksNode = async (parameters: INodeParameters, input: IDataObject[]) => {
+		const { items, error } = await runNode({
+			nodeType: pkg.tasks(),
+			credentialTypes: pkg.credentialTypes,
+			credentials,
+			parameters,
+			input,
+		});
+		assert(!error, `Arize Tasks: ${error?.message}`);
+		assert(items.length === input.length, `Arize Tasks: ${items.length} items for ${input.length}`);
+		return items;
+	};
+
+	// ---- Task → Get, Create, and n8n's HTTP Request node doing the same GETs ---------------------------------------
+	const n = sizes.items;
+	const taskIds = sandbox.store.addTasks(n).map((task) => task.id);
+	const byId = taskIds.map((id) => ({ id, url: `${sandbox.url}/v2/tasks/${encodeURIComponent(id)}` }));
+	const getTask = { resource: 'task', operation: 'get', taskId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } };
+	// Warm-up: modules loaded, code paths compiled, before anything is timed.
+	await tasksNode({ ...getTask }, byId.slice(0, 5));
+
+	for (const bound of [DEFAULT_BOUND, 100]) {
+		await measure(`Task → Get over ${n} items`, bound, n, [roundTrips(n, bound), trips(n, bound)], async () => {
+			await tasksNode({ ...getTask, requestOptions: { maxConcurrency: bound } }, byId);
+		});
+	}
+	if (http) {
+		await measure(`HTTP Request node, the same ${n} GETs`, null, n, [latencyMs, 'all at once: 1 round trip'], async () => {
+			const { items, error } = await runNode({
+				nodeType: http.httpRequest(),
+				credentialTypes: http.credentialTypes,
+				credentials: { httpHeaderAuth: { name: 'Authorization', value: `Bearer ${BENCH_API_KEY}` } },
+				parameters: {
+					method: 'GET',
+					url: '={{ $json.url }}',
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpHeaderAuth',
+					options: {},
+				},
+				input: byId,
+			});
+			assert(!error && items.length === n, `HTTP Request: ${error?.message}`);
+		});
+	}
+	const project = sandbox.store.projects.values().next().value!.id;
+	const evaluator = sandbox.store.evaluators.values().next().value!.id;
+	await measure(`Task → Create over ${n} items`, DEFAULT_BOUND, n, [roundTrips(n, DEFAULT_BOUND), trips(n, DEFAULT_BOUND)], async () => {
+		await tasksNode(
+			{
+				resource: 'task',
+				operation: 'create',
+				name: '={{ "Latency bench " + $json.i }}',
+				taskType: 'TEMPLATE_EVALUATION',
+				dataSource: 'project',
+				projectId: { __rl: true, mode: 'id', value: project },
+				evaluators: { evaluator: [{ evaluatorId: evaluator }] },
+			},
+			Array.from({ length: n }, (_, i) => ({ i: `${latencyMs}-${i}` })),
+		);
+	});
+
+	// ---- Trigger Run + Wait for Completion over runs that take a while ----------------------------------------------
+	const waitTasks = sandbox.store.addTasks(sizes.waitRuns).map((task) => ({ id: task.id }));
+	sandbox.setRunDurationMs(sizes.runDurationMs);
+	const pollsPerRun = Math.ceil(sizes.runDurationMs / (POLL_INTERVAL_S * 1000));
+	await measure(
+		`Trigger Run + Wait over ${sizes.waitRuns} runs of ${sizes.runDurationMs / 1000} s`,
+		DEFAULT_BOUND,
+		sizes.waitRuns * (1 + pollsPerRun),
+		[sizes.runDurationMs + 2 * latencyMs, 'the run time and 2 round trips; waiting adds up to one Poll Interval (1 s)'],
+		async () => {
+			const items = await tasksNode(
+				{
+					resource: 'task',
+					operation: 'trigger',
+					taskId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+					taskType: 'TEMPLATE_EVALUATION',
+					dataStartTime: '2026-11-01T00:00:00Z',
+					dataEndTime: '2026-11-08T00:00:00Z',
+					waitForCompletion: true,
+					pollInterval: POLL_INTERVAL_S,
+				},
+				waitTasks,
+			);
+			assert(items.every((item) => item.json.status === 'COMPLETED'), 'every run COMPLETED');
+		},
+	);
+
+	// ---- The trigger: first poll over many tasks with runs, an idle poll, a poll after some tasks ran ---------------
+	for (const id of [...sandbox.store.tasks.keys()]) sandbox.store.deleteTask(id);
+	const watched = sandbox.store.addTasks(sizes.pollTasks);
+	for (const task of watched) sandbox.store.addRun(task.id, { status: 'COMPLETED' });
+	const pages = Math.ceil(sizes.pollTasks / 100);
+	let staticData: IDataObject = {};
+	const poll = async (expectedFires: number) => {
+		const result = await runPoll({
+			nodeType: pkg.trigger(),
+			credentialTypes: pkg.credentialTypes,
+			credentials,
+			parameters: { watch: 'allTasks', statuses: ['COMPLETED'] },
+			staticData,
+			// n8n 2.41's durable scheduler at its default 45 s timeout hands a poll this budget.
+			pollBudgetMs: 36_000,
+		});
+		assert(!result.error, `trigger: ${result.error?.message}`);
+		assert((result.items?.length ?? 0) === expectedFires, `trigger fired ${result.items?.length ?? 0}, expected ${expectedFires}`);
+		staticData = result.staticDataAfterPoll;
+	};
+	const t = sizes.pollTasks;
+	await measure(
+		`Trigger, first poll over ${t} tasks with runs`,
+		DEFAULT_BOUND,
+		pages + t,
+		[pages * latencyMs + roundTrips(t, DEFAULT_BOUND), `${pages} pages of tasks, then ${trips(t, DEFAULT_BOUND)} of runs`],
+		() => poll(0),
+	);
+	await measure(`Trigger, idle poll over ${t} tasks`, DEFAULT_BOUND, pages, [pages * latencyMs, `${pages} pages of tasks`], () => poll(0));
+	const c = sizes.changedTasks;
+	for (const task of watched.slice(0, c)) sandbox.store.addRun(task.id, { status: 'COMPLETED' });
+	await measure(
+		`Trigger, poll after ${c} tasks got a new run`,
+		DEFAULT_BOUND,
+		pages + c,
+		[pages * latencyMs + roundTrips(c, DEFAULT_BOUND), `${pages} pages, then ${trips(c, DEFAULT_BOUND)}`],
+		() => poll(c),
+	);
+	return jobs;
+}
