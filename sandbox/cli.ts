@@ -1,7 +1,9 @@
 import { DEFAULT_API_KEY, startSandbox } from './index.ts';
 
 // Usage: node sandbox/cli.ts [--port 4010] [--host 127.0.0.1] [--run-duration-ms 3000] [--no-seed]
-// Environment: SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_RUN_DURATION_MS. Stops cleanly on SIGINT/SIGTERM.
+//                            [--latency 0] [--jitter 0]
+// Environment: SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_RUN_DURATION_MS, SANDBOX_LATENCY_MS, SANDBOX_JITTER_MS.
+// --latency/--jitter (ms) delay every answer like a network round trip. Stops cleanly on SIGINT/SIGTERM.
 
 function option(name: string): string | undefined {
 	const args = process.argv.slice(2);
@@ -27,17 +29,27 @@ function keyHint(key: string): string {
 	return `API key: the value of SANDBOX_API_KEY (${key.length} characters; not printed)`;
 }
 
+function latencyHint(latencyMs: number, jitterMs: number): string {
+	if (latencyMs === 0 && jitterMs === 0) return 'Latency: none (answers are written at once)';
+	return `Latency: ${latencyMs} ms${jitterMs ? ` + 0–${jitterMs} ms jitter` : ''} before every answer`;
+}
+
 async function main(): Promise<void> {
 	const apiKey = process.env.SANDBOX_API_KEY || DEFAULT_API_KEY;
+	const latencyMs = integer(option('latency') ?? process.env.SANDBOX_LATENCY_MS, 0, 'latency');
+	const jitterMs = integer(option('jitter') ?? process.env.SANDBOX_JITTER_MS, 0, 'jitter');
 	const sandbox = await startSandbox({
 		port: integer(option('port') ?? process.env.SANDBOX_PORT, 4010, 'port'),
 		host: option('host') ?? '127.0.0.1',
 		apiKeys: [apiKey],
 		seed: !process.argv.includes('--no-seed'),
 		runDurationMs: integer(option('run-duration-ms') ?? process.env.SANDBOX_RUN_DURATION_MS, 3000, 'run duration'),
+		latencyMs,
+		jitterMs,
 	});
 	console.log(`Arize sandbox listening on ${sandbox.url}`);
 	console.log(keyHint(apiKey));
+	console.log(latencyHint(latencyMs, jitterMs));
 	console.log(`Try: curl -H "Authorization: Bearer <key>" ${sandbox.url}/v2/tasks?limit=5`);
 
 	let stopping = false;

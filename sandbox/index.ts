@@ -20,6 +20,13 @@ export type * from './types.ts';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
 
+const DEFAULT_BACKLOG = 2048;
+
+function milliseconds(value: number, name: string): number {
+	if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number ≥ 0, got ${value}`);
+	return value;
+}
+
 export interface SandboxOptions {
 	/** Default 0 (an ephemeral port); the CLI uses 4010. */
 	port?: number;
@@ -31,6 +38,20 @@ export interface SandboxOptions {
 	seed?: boolean;
 	/** How long a triggered run takes from PENDING through RUNNING to COMPLETED; default 3000. */
 	runDurationMs?: number;
+	/**
+	 * Simulated network round trip: every answer (normal, problem and injected faults, hang excepted) is written
+	 * latencyMs plus a random 0…jitterMs after the request was read; the request is recorded and applied to the store
+	 * at once. Default 0 and 0: answers are written at once, without a timer.
+	 */
+	latencyMs?: number;
+	jitterMs?: number;
+	/**
+	 * The listen backlog: connections the kernel queues before the sandbox accepts them; default 2048 (Linux caps it
+	 * at net.core.somaxconn). Node's own default, 511, is less than the 1,000 connections a client opens when it sends
+	 * 1,000 requests at once on new connections; the kernel drops the SYNs beyond it and those connects are retried
+	 * about a second later.
+	 */
+	backlog?: number;
 }
 
 export interface Sandbox {
@@ -41,11 +62,20 @@ export interface Sandbox {
 	faults: Faults;
 	/** Every request received, in arrival order (see RecordedRequest). */
 	requests: RecordedRequest[];
+	/** Empties `requests`; requests still in flight keep counting in inFlight and still get their status and answeredAt. */
 	clearRequests(): void;
 	/** When on, every enum value in responses is lowercase, like the older docs; requests accept any casing anyway. */
 	setLowercaseEnums(on: boolean): void;
 	/** Applies to runs triggered from now on. */
 	setRunDurationMs(ms: number): void;
+	/** Applies to answers that become due from now on (see SandboxOptions.latencyMs); setLatency(0) turns it off. */
+	setLatency(latencyMs: number, jitterMs?: number): void;
+	/** Requests in flight now: arrived, and their answer not yet fully written (nor their socket closed). */
+	readonly inFlight: number;
+	/** The most requests in flight at once since the start or the last resetMaxInFlight(). */
+	readonly maxInFlight: number;
+	/** Starts counting maxInFlight again, from the requests in flight now. */
+	resetMaxInFlight(): void;
 	/** Stops listening and destroys open (including hanging) sockets. Safe to call twice. */
 	close(): Promise<void>;
 }
@@ -58,12 +88,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		requests: [],
 		apiKeys: new Set(options.apiKeys ?? [DEFAULT_API_KEY]),
 		lowercaseEnums: false,
+		latencyMs: milliseconds(options.latencyMs ?? 0, 'latencyMs'),
+		jitterMs: milliseconds(options.jitterMs ?? 0, 'jitterMs'),
+		inFlight: 0,
+		maxInFlight: 0,
+		timers: new Set(),
 	};
 	const server = createServer(createRequestListener(state));
 	const host = options.host ?? '127.0.0.1';
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
-		server.listen(options.port ?? 0, host, () => {
+		server.listen({ port: options.port ?? 0, host, backlog: options.backlog ?? DEFAULT_BACKLOG }, () => {
 			server.off('error', reject);
 			resolve();
 		});
@@ -87,8 +122,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		setRunDurationMs: (ms) => {
 			store.runDurationMs = ms;
 		},
+		setLatency: (latencyMs, jitterMs = 0) => {
+			milliseconds(jitterMs, 'jitterMs');
+			state.latencyMs = milliseconds(latencyMs, 'latencyMs');
+			state.jitterMs = jitterMs;
+		},
+		get inFlight() {
+			return state.inFlight;
+		},
+		get maxInFlight() {
+			return state.maxInFlight;
+		},
+		resetMaxInFlight: () => {
+			state.maxInFlight = state.inFlight;
+		},
 		close: () => {
 			closing ??= new Promise<void>((resolve) => {
+				// Answers still waiting for their latency go nowhere: their sockets are destroyed below.
+				for (const timer of state.timers) clearTimeout(timer);
+				state.timers.clear();
 				server.close(() => resolve());
 				// Keep-alive and hanging sockets would otherwise keep the server (and jest) alive.
 				server.closeAllConnections();

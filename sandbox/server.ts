@@ -8,7 +8,8 @@ import type { Reply, RouteContext } from './router.ts';
 import { routes } from './routes/index.ts';
 import type { Store } from './store.ts';
 
-// One request's journey: record it → read the body → injected fault? → authenticate → route → respond.
+// One request's journey: record it → read the body → injected fault? → authenticate → route → respond (after the
+// simulated network latency, when one is set: the store sees the request at once, the client its answer later).
 
 export interface RecordedRequest {
 	method: string;
@@ -22,6 +23,13 @@ export interface RecordedRequest {
 	body: unknown;
 	/** Response status; 0 while pending and for hang/reset faults. */
 	status: number;
+	/** When the request arrived, in ms (`performance.timeOrigin + performance.now()`). */
+	receivedAt: number;
+	/**
+	 * When the answer was written (the socket destroyed, for a reset fault), on the same clock; undefined while
+	 * pending, for hang faults and when the client went away before the answer was due.
+	 */
+	answeredAt: number | undefined;
 }
 
 export interface ServerState {
@@ -30,7 +38,19 @@ export interface ServerState {
 	requests: RecordedRequest[];
 	apiKeys: ReadonlySet<string>;
 	lowercaseEnums: boolean;
+	/** Every answer (except hang) is written this long, plus a random part of jitterMs, after the request was read. */
+	latencyMs: number;
+	jitterMs: number;
+	/** Requests that arrived and whose answer is not fully written yet (nor their socket closed). */
+	inFlight: number;
+	/** The most requests in flight at once since the start or the last reset. */
+	maxInFlight: number;
+	/** Answers waiting for their latency; cleared when the sandbox closes. */
+	timers: Set<ReturnType<typeof setTimeout>>;
 }
+
+/** Milliseconds since the epoch with sub-millisecond precision, monotonic within the process. */
+export const now = (): number => performance.timeOrigin + performance.now();
 
 const JSON_TYPE = 'application/json';
 const PROBLEM_TYPE = 'application/problem+json';
@@ -75,6 +95,7 @@ function send(
 ): void {
 	record.status = status;
 	if (res.destroyed) return;
+	record.answeredAt = now();
 	const allHeaders: Record<string, string | number> = { ...headers };
 	if (contentType) allHeaders['Content-Type'] = contentType;
 	// RFC 9110 §8.6: no Content-Length on 204.
@@ -93,7 +114,11 @@ const HTML_PAGES: Record<number, string> = {
 	504: 'Gateway Time-out',
 };
 
-function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, record: RecordedRequest): void {
+/** Writes the answer (or resets the socket); the pipeline decides when. */
+type Answer = () => void;
+
+/** What an injected fault answers; undefined for hang, which never answers. */
+function faultAnswer(fault: Fault, req: IncomingMessage, res: ServerResponse, record: RecordedRequest): Answer | undefined {
 	if (!('kind' in fault)) {
 		const headers: Record<string, string> = {};
 		if (fault.status === 429 && 'retryAfter' in fault && fault.retryAfter !== undefined) {
@@ -103,32 +128,28 @@ function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse, rec
 			fault.status === 429
 				? 'Too many requests. Retry after the number of seconds in the Retry-After header.'
 				: 'The service failed to handle the request (injected fault).';
-		sendProblem(res, record, new ApiError(fault.status, detail, headers));
-		return;
+		const error = new ApiError(fault.status, detail, headers);
+		return () => sendProblem(res, record, error);
 	}
 	switch (fault.kind) {
 		case 'hang':
 			// Never answer; the socket stays open until the client gives up or the sandbox closes.
 			record.status = 0;
-			return;
+			return undefined;
 		case 'reset':
-			record.status = 0;
-			req.socket.destroy();
-			return;
+			return () => {
+				record.status = 0;
+				if (!req.socket.destroyed) record.answeredAt = now();
+				req.socket.destroy();
+			};
 		case 'malformed-json':
-			send(res, record, 200, JSON_TYPE, '{"tasks": [');
-			return;
+			return () => send(res, record, 200, JSON_TYPE, '{"tasks": [');
 		case 'html': {
 			// What a load balancer in front of the API sends when the upstream is down.
 			const status = fault.status ?? 502;
 			const title = `${status} ${HTML_PAGES[status] ?? 'Error'}`;
-			send(
-				res,
-				record,
-				status,
-				'text/html',
-				`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
-			);
+			const page = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+			return () => send(res, record, status, 'text/html', page);
 		}
 	}
 }
@@ -152,7 +173,44 @@ export function createRequestListener(state: ServerState) {
 	};
 }
 
+/** In flight from arrival until the answer is fully written or the socket closed, whichever comes first. */
+function trackInFlight(state: ServerState, res: ServerResponse): void {
+	state.inFlight += 1;
+	if (state.inFlight > state.maxInFlight) state.maxInFlight = state.inFlight;
+	let done = false;
+	const end = () => {
+		if (done) return;
+		done = true;
+		state.inFlight -= 1;
+	};
+	res.once('finish', end);
+	res.once('close', end);
+}
+
+/** Runs the answer now (no latency: no timer, no extra turn of the event loop) or once its latency has passed. */
+function deliver(state: ServerState, answer: Answer): void {
+	const delay = state.latencyMs + (state.jitterMs > 0 ? Math.random() * state.jitterMs : 0);
+	if (delay <= 0) {
+		answer();
+		return;
+	}
+	// Against performance.now(), not only the timer: a timer counts from the event loop's cached time, which lags
+	// behind when the loop is busy, and could fire a little before the delay has really passed.
+	const due = performance.now() + delay;
+	const wait = (ms: number) => {
+		const timer = setTimeout(() => {
+			state.timers.delete(timer);
+			const left = due - performance.now();
+			if (left > 0) wait(left);
+			else answer();
+		}, Math.ceil(ms));
+		state.timers.add(timer);
+	};
+	wait(delay);
+}
+
 async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+	const receivedAt = now();
 	const method = (req.method ?? 'GET').toUpperCase();
 	const rawUrl = req.url ?? '/';
 	const queryStart = rawUrl.indexOf('?');
@@ -165,17 +223,33 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 		headers: recordableHeaders(req.headers),
 		body: undefined,
 		status: 0,
+		receivedAt,
+		answeredAt: undefined,
 	};
 	state.requests.push(record);
+	trackInFlight(state, res);
 	const rawBody = await readBody(req);
 	record.body = parseForRecord(rawBody);
 
 	const fault = state.faults.take(method, rawPath);
 	if (fault) {
-		applyFault(fault, req, res, record);
+		const answer = faultAnswer(fault, req, res, record);
+		if (answer) deliver(state, answer);
 		return;
 	}
+	deliver(state, route(state, req, res, record, rawBody, query));
+}
 
+/** Authenticates and routes on arrival (the store changes now); returns the answer to write. */
+function route(
+	state: ServerState,
+	req: IncomingMessage,
+	res: ServerResponse,
+	record: RecordedRequest,
+	rawBody: string,
+	query: URLSearchParams,
+): Answer {
+	const { method, path: rawPath } = record;
 	try {
 		if (!authenticated(req, state.apiKeys)) {
 			// §2: 401 problem; the detail never repeats the key that was sent.
@@ -207,14 +281,13 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 			},
 		};
 		const reply: Reply = match.route.handler(context);
-		if (reply.body === undefined) send(res, record, reply.status, undefined, undefined);
-		else send(res, record, reply.status, JSON_TYPE, JSON.stringify(reply.body));
+		// Serialised now, so a later change to the store cannot show in a delayed answer.
+		const text = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+		return () => send(res, record, reply.status, text === undefined ? undefined : JSON_TYPE, text);
 	} catch (error) {
-		if (error instanceof ApiError) {
-			sendProblem(res, record, error);
-			return;
-		}
+		if (error instanceof ApiError) return () => sendProblem(res, record, error);
 		console.error('[arize-sandbox] internal error', error);
-		sendProblem(res, record, new ApiError(500, `Internal sandbox error: ${(error as Error).message}`));
+		const internal = new ApiError(500, `Internal sandbox error: ${(error as Error).message}`);
+		return () => sendProblem(res, record, internal);
 	}
 }

@@ -33,31 +33,61 @@ export function runWorker<T>(
 	});
 }
 
+export interface SandboxRequest {
+	method: string;
+	path: string;
+	status: number;
+	connection?: string;
+	/** When the request arrived and when its answer was written (undefined: not answered), in ms since the epoch. */
+	receivedAt: number;
+	answeredAt?: number;
+}
+
 export interface SandboxProcess {
 	url: string;
 	/** The ids of the first tasks in list order (as many as asked for). */
 	taskIds: string[];
 	/** The requests the sandbox has received since the last clear. */
-	requests(): Promise<Array<{ method: string; path: string; status: number; connection?: string }>>;
+	requests(): Promise<SandboxRequest[]>;
 	clear(): Promise<void>;
+	/** Delays every answer from now on by latencyMs + a random 0…jitterMs (a simulated network round trip). */
+	setLatency(latencyMs: number, jitterMs?: number): Promise<void>;
+	/** The most requests in flight at once (arrived, answer not yet written) since the start or the last reset. */
+	maxInFlight(): Promise<number>;
+	resetMaxInFlight(): Promise<void>;
 	close(): Promise<void>;
 }
 
+export interface SandboxProcessOptions {
+	/** Every answer's delay from the start (see SandboxProcess.setLatency); default 0 and 0. */
+	latencyMs?: number;
+	jitterMs?: number;
+}
+
 /** The Arize sandbox (no seed data, `tasks` bulk tasks) in its own node process. */
-export function startSandboxProcess(tasks: number, idsWanted = 0): Promise<SandboxProcess> {
+export function startSandboxProcess(tasks: number, idsWanted = 0, options: SandboxProcessOptions = {}): Promise<SandboxProcess> {
 	return new Promise((resolve, reject) => {
-		const child = fork(path.join(WORKERS, 'sandboxServer.js'), [String(tasks), String(idsWanted)], {
+		const args = [tasks, idsWanted, options.latencyMs ?? 0, options.jitterMs ?? 0].map(String);
+		const child = fork(path.join(WORKERS, 'sandboxServer.js'), args, {
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
-		const waiting: Array<(value: unknown) => void> = [];
-		const ask = <T>(type: string) =>
-			new Promise<T>((answer) => {
-				waiting.push(answer as (value: unknown) => void);
-				child.send({ type });
+		// Questions are answered in order; a sandbox that dies fails the ones still waiting instead of leaving them hanging.
+		const waiting: Array<{ answer: (value: unknown) => void; fail: (error: Error) => void }> = [];
+		let exited: Error | undefined;
+		const ask = <T>(type: string, fields: Record<string, unknown> = {}) =>
+			new Promise<T>((answer, fail) => {
+				if (exited) {
+					fail(exited);
+					return;
+				}
+				waiting.push({ answer: answer as (value: unknown) => void, fail });
+				child.send({ type, ...fields });
 			});
 		child.on('error', reject);
-		child.on('exit', (code) => {
-			if (code) reject(new Error(`The sandbox process exited with ${code}`));
+		child.on('exit', (code, signal) => {
+			exited = new Error(`The sandbox process exited with ${signal ?? code}`);
+			if (code || signal) reject(exited);
+			for (const question of waiting.splice(0)) question.fail(exited);
 		});
 		child.on('message', (message: { type: string; url?: string; taskIds?: string[]; value?: unknown }) => {
 			if (message.type === 'ready') {
@@ -66,14 +96,21 @@ export function startSandboxProcess(tasks: number, idsWanted = 0): Promise<Sandb
 					taskIds: message.taskIds!,
 					requests: () => ask('requests'),
 					clear: () => ask('clear'),
+					setLatency: async (latencyMs, jitterMs = 0) => {
+						const result = await ask<{ error?: string } | null>('latency', { latencyMs, jitterMs });
+						if (result?.error) throw new Error(`The sandbox refused the latency: ${result.error}`);
+					},
+					maxInFlight: async () => (await ask<{ max: number }>('inFlight')).max,
+					resetMaxInFlight: () => ask('resetInFlight'),
 					close: async () => {
-						const exited = new Promise((done) => child.once('exit', done));
+						if (exited) return;
+						const gone = new Promise((done) => child.once('exit', done));
 						child.send({ type: 'close' });
-						await exited;
+						await gone;
 					},
 				});
 			} else {
-				waiting.shift()?.(message.value);
+				waiting.shift()?.answer(message.value);
 			}
 		});
 	});

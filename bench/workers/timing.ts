@@ -30,6 +30,11 @@ export interface TimingResult {
 
 type Method = (input: IDataObject[]) => Promise<void>;
 
+/** Longer than any request here takes; what matters is that the agent has one (see the keep-alive agent below). */
+const KEEP_ALIVE_SOCKET_TIMEOUT_MS = 60_000;
+/** Connections the raw node:http keep-alive client opens at most (the sandbox's listen backlog is 2048). */
+const MAX_SOCKETS = 100;
+
 export interface TimingInput {
 	url: string;
 	taskIds: string[];
@@ -83,7 +88,16 @@ worker(async ({ url, taskIds, rounds, twoWorkflowCopies, methods: only, warmupIt
 		const body = (await response.json()) as IDataObject;
 		assert(response.status === 200 && body.id === item.id, 'fetch');
 	};
-	const keepAlive = new http.Agent({ keepAlive: true });
+	// Keep-alive without racing the sandbox's idle close. The sandbox (node:http) announces `Keep-Alive: timeout=5` and
+	// closes a connection 6 s after its last answer (keepAliveTimeout 5 s + keepAliveTimeoutBuffer 1 s). node:http's
+	// Agent acts on the announcement (closing the socket 1 s before it) only when the agent has a `timeout` of its
+	// own; without one an idle socket stays in the pool until this process reads the sandbox's FIN, and this process
+	// is often too busy to read it (the n8n runs between the raw ones are CPU-bound), so a GET sent on such a socket
+	// failed with `socket hang up` (ECONNRESET). With `timeout` the agent drops an idle socket after 4 s, 2 s before
+	// the sandbox would. (On a socket in use, `timeout` only emits a 'timeout' event nobody listens to.)
+	// maxSockets: the all-at-once method queues its 1,000 GETs on at most this many connections, so this client never
+	// opens more connections at once than the sandbox's listen backlog holds.
+	const keepAlive = new http.Agent({ keepAlive: true, timeout: KEEP_ALIVE_SOCKET_TIMEOUT_MS, maxSockets: MAX_SOCKETS });
 	// A new connection per request (`Connection: close`), as n8n-core's HTTP client sends them.
 	const noKeepAlive = new http.Agent({ keepAlive: false });
 	const httpGetOne = (agent: http.Agent) => (item: IDataObject) =>

@@ -99,7 +99,7 @@ describe('sandbox HTTP basics', () => {
 	});
 
 	describe('request log', () => {
-		it('records method, raw path, decoded query, headers without authorization, body and status', async () => {
+		it('records method, raw path, decoded query, headers without authorization, body, status and times', async () => {
 			const id = SEED.specialTaskIds.withPlus;
 			await ctx.api.patch(`/v2/tasks/${enc(id)}?dry=${enc('a b')}`, { name: 'Renamed by the log test' });
 			const [record] = ctx.sandbox.requests;
@@ -110,7 +110,10 @@ describe('sandbox HTTP basics', () => {
 				headers: expect.objectContaining({ 'content-type': 'application/json' }),
 				body: { name: 'Renamed by the log test' },
 				status: 200,
+				receivedAt: expect.any(Number),
+				answeredAt: expect.any(Number),
 			});
+			expect(record.answeredAt).toBeGreaterThanOrEqual(record.receivedAt);
 			expect(record.headers).not.toHaveProperty('authorization');
 			expect(JSON.stringify(ctx.sandbox.requests)).not.toContain('sandbox-api-key');
 		});
