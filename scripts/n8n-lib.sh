@@ -9,6 +9,8 @@ SANDBOX_CREDENTIAL_ID=arizeSandboxCred
 export N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false \
   N8N_PERSONALIZATION_ENABLED=false N8N_HIRING_BANNER_ENABLED=false N8N_SECURE_COOKIE=false \
   N8N_RUNNERS_ENABLED=true N8N_BLOCK_ENV_ACCESS_IN_NODE=true N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false
+# The MCP server registry fetches api.n8n.io at start and logs a stack trace when it cannot.
+export N8N_DISABLED_MODULES=${N8N_DISABLED_MODULES:-mcp-registry}
 
 # Installs the pinned n8n once into .tools/n8n (about 3 minutes; later starts reuse it).
 ensure_n8n() {
@@ -43,4 +45,28 @@ import_demo() {
   "$N8N_BIN" import:credentials --input="$tmp/credentials.json" > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; return 1; }
   "$N8N_BIN" import:workflow --separate --input="$ROOT/examples" > "$tmp/log" 2>&1 || { cat "$tmp/log" >&2; return 1; }
   rm -rf "$tmp"
+}
+
+# Waits until the n8n main whose log is $1 (pid $2) is up: n8n answers HTTP, 200 included, while it still migrates
+# its database, and prints "Editor is now accessible via" once it is ready.
+wait_for_n8n_main() {
+  local log=$1 pid=$2
+  for _ in $(seq 240); do
+    grep -q 'Editor is now accessible via' "$log" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 1
+  done
+  return 1
+}
+
+# n8n asks for an owner account on first use: creates it (a second start finds it set up: HTTP 400).
+set_up_owner() {
+  local url=$1 email=$2 password=$3 code
+  for _ in $(seq 30); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$url/rest/owner/setup" -H 'Content-Type: application/json' \
+      -d "{\"email\":\"$email\",\"firstName\":\"Demo\",\"lastName\":\"User\",\"password\":\"$password\"}")
+    { [ "$code" = 200 ] || [ "$code" = 400 ]; } && return 0
+    sleep 1
+  done
+  return 1
 }
