@@ -49,10 +49,12 @@ export class N8nRest {
 		return this.request<T>('POST', path, body);
 	}
 
-	/** Executions of one workflow, newest first (summaries: id, mode, status, startedAt). */
-	async executions(workflowId: string): Promise<ExecutionSummary[]> {
+	/** Executions of one workflow, newest first (summaries: id, mode, status, startedAt); n8n's page size unless `limit`. */
+	async executions(workflowId: string, limit?: number): Promise<ExecutionSummary[]> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const page = await this.get<{ data: { results: ExecutionSummary[] } }>(`/rest/executions?filter=${filter}`);
+		const page = await this.get<{ data: { results: ExecutionSummary[] } }>(
+			`/rest/executions?filter=${filter}${limit ? `&limit=${limit}` : ''}`,
+		);
 		return page.data.results;
 	}
 
