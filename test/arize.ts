@@ -5,7 +5,15 @@ import { ArizeTasks } from '../nodes/ArizeTasks/ArizeTasks.node';
 import { ArizeTasksTrigger } from '../nodes/ArizeTasksTrigger/ArizeTasksTrigger.node';
 import type { RecordedRequest, Sandbox } from '../sandbox/index.ts';
 import { startSandbox } from '../sandbox/index.ts';
-import { runListSearch, runNode, runPoll } from './harness';
+import { n8nLine, runListSearch, runNode, runPoll } from './harness';
+
+export { n8nLine } from './harness';
+
+/** n8n names every missing required parameter from 2.x on; 1.x refuses the workflow with one general sentence. */
+export const missingParameterText = (parameter: string) =>
+	n8nLine >= 2
+		? `Parameter "${parameter}" is required`
+		: 'The workflow has issues and cannot be executed for that reason. Please fix them first.';
 
 /** A key that would stand out anywhere it leaked: tests search outputs and errors for it. */
 export const API_KEY = 'arize-test-key-5ecr3t-d0-not-leak';

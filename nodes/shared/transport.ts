@@ -303,7 +303,11 @@ function apiError(
  * the error is something else (n8n's own, e.g. a missing credential), which is passed on untouched.
  */
 function networkFailure(error: unknown): string | undefined {
-	const chain = [error, (error as { cause?: unknown })?.cause] as Array<{ code?: unknown; message?: unknown } | undefined>;
+	// n8n 2.x hands the socket error on as `cause`. n8n 1.x wraps it in a NodeApiError with a message of its own, and
+	// keeps the socket code as `httpCode` and the original message among `messages`.
+	const { cause, httpCode, messages } = (error ?? {}) as { cause?: unknown; httpCode?: unknown; messages?: unknown };
+	const wrapped = { code: httpCode, message: Array.isArray(messages) ? messages.join('\n') : undefined };
+	const chain = [error, cause, wrapped] as Array<{ code?: unknown; message?: unknown } | undefined>;
 	for (const link of chain) {
 		const code = typeof link?.code === 'string' ? link.code : undefined;
 		const message = typeof link?.message === 'string' ? link.message : '';

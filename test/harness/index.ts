@@ -9,7 +9,8 @@
  */
 import './env';
 
-import { LoadOptionsContext, PollContext, PollTriggerExecutor, ExecuteContext, RoutingNode, WorkflowExecute } from 'n8n-core';
+import * as n8nCore from 'n8n-core';
+import { LoadOptionsContext, PollContext, ExecuteContext, RoutingNode, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
 	ICredentialDataDecryptedObject,
@@ -566,8 +567,7 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 	if (options.pollBudgetMs === null) {
 		Object.defineProperty(pollFunctions, 'getPollBudgetMs', { value: undefined });
 	}
-	const executePoll = Container.get(PollTriggerExecutor).create(workflow, pollNode, pollFunctions, () => true);
-	await executePoll();
+	await pollOnce(workflow, pollNode, pollFunctions);
 
 	const after = staticDataAfterPoll();
 	const result: PollResult = {
@@ -577,6 +577,30 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 	};
 	if (pollError) result.error = pollError;
 	return result;
+}
+
+/** The n8n line whose n8n-core and n8n-workflow the tests run against: 2 (pinned), or 1 (jest.n8n1.config.js). */
+export const n8nLine: 1 | 2 =
+	typeof (n8nCore as unknown as { PollTriggerExecutor?: unknown }).PollTriggerExecutor === 'function' ? 2 : 1;
+
+/**
+ * One scheduled poll. n8n 2.x: n8n-core's PollTriggerExecutor. n8n 1.x has none; its ActiveWorkflows.activatePolling
+ * (executeTrigger) runs `poll()` through TriggersAndPollers.runPoll, emits a non-null answer, and hands an error to
+ * `__emitError`; that is mirrored here.
+ */
+async function pollOnce(workflow: Workflow, node: INode, pollFunctions: PollContext): Promise<void> {
+	const { PollTriggerExecutor } = n8nCore as unknown as { PollTriggerExecutor?: typeof n8nCore.PollTriggerExecutor };
+	if (PollTriggerExecutor) {
+		await Container.get(PollTriggerExecutor).create(workflow, node, pollFunctions, () => true)();
+		return;
+	}
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	try {
+		const response = await nodeType.poll!.call(pollFunctions);
+		if (response !== null) pollFunctions.__emit(response);
+	} catch (error) {
+		pollFunctions.__emitError(error as Error);
+	}
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import type { INode } from 'n8n-workflow';
 
 import { ArizeApi } from '../../credentials/ArizeApi.credentials';
 import { arizeBaseUrl } from '../../nodes/shared/transport';
-import { runCredentialTest } from '../harness';
+import { n8nLine, runCredentialTest } from '../harness';
 import { API_KEY, summary, useArize } from '../arize';
 
 const arize = useArize();
@@ -25,7 +25,8 @@ describe('Arize API credential', () => {
 		expect(arize.sandbox.requests[0].path).toBe('/v2/spaces');
 	});
 
-	it('fails a wrong key with the region hint, without echoing the key', async () => {
+	// The credential-test emulation follows n8n 2.41's CLI; n8n 1.x words the failure its own way.
+	(n8nLine >= 2 ? it : it.skip)('fails a wrong key with the region hint, without echoing the key', async () => {
 		const result = await runCredentialTest({
 			credentialType: new ArizeApi(),
 			credentials: { ...arize.credentials.arizeApi, apiKey: 'key-from-the-eu-region' },

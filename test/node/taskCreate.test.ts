@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { createTaskProblem } from '../../nodes/shared/rules';
 import { SEED } from '../../sandbox/seed.ts';
-import { API_KEY, runTasksNode, useArize } from '../arize';
+import { API_KEY, missingParameterText, runTasksNode, useArize } from '../arize';
 
 const arize = useArize();
 
@@ -628,7 +628,7 @@ describe('Task → Create: checks before sending', () => {
 	it('does not even start when the Name is left empty in the form (n8n refuses the workflow)', async () => {
 		const { error } = await create({ ...projectTask, ...oneEvaluator, name: '' });
 		expect(error?.name).toBe('WorkflowHasIssuesError');
-		expect(error?.message).toContain('Parameter "Name" is required');
+		expect(error?.message).toContain(missingParameterText('Name'));
 		expect(arize.sandbox.requests).toEqual([]);
 	});
 

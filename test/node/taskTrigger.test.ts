@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, getGlobalState } from 'n8n-workflow';
 
 import { SEED, SEED_EXAMPLE_IDS } from '../../sandbox/seed.ts';
-import { API_KEY, jsonOf, runTasksNode, useArize } from '../arize';
+import { API_KEY, jsonOf, missingParameterText, runTasksNode, useArize } from '../arize';
 
 const arize = useArize();
 
@@ -254,7 +254,7 @@ describe('Task → Trigger Run: Run Experiment tasks', () => {
 	it('does not even start when Experiment Name is left empty in the form', async () => {
 		const { error } = await trigger({ ...experimentTask, experimentName: '' });
 		expect(error?.name).toBe('WorkflowHasIssuesError');
-		expect(error?.message).toContain('Parameter "Experiment Name" is required');
+		expect(error?.message).toContain(missingParameterText('Experiment Name'));
 		expect(arize.sandbox.requests).toEqual([]);
 	});
 
