@@ -10,6 +10,7 @@ import type { Sandbox } from '../../sandbox/index.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import { runNode, runPoll } from '../../test/harness';
 import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, worker } from '../lib/common';
+import { httpRequestGets } from '../lib/httpRequestNode';
 
 export interface LatencySizes {
 	/** Items of Task → Get, Create and the HTTP Request node. */
@@ -131,19 +132,7 @@ async function measureAt(
 	}
 	if (http) {
 		await measure(`HTTP Request node, the same ${n} GETs`, null, n, [latencyMs, 'all at once: 1 round trip'], async () => {
-			const { items, error } = await runNode({
-				nodeType: http.httpRequest(),
-				credentialTypes: http.credentialTypes,
-				credentials: { httpHeaderAuth: { name: 'Authorization', value: `Bearer ${BENCH_API_KEY}` } },
-				parameters: {
-					method: 'GET',
-					url: '={{ $json.url }}',
-					authentication: 'genericCredentialType',
-					genericAuthType: 'httpHeaderAuth',
-					options: {},
-				},
-				input: byId,
-			});
+			const { items, error } = await httpRequestGets(http, byId);
 			assert(!error && items.length === n, `HTTP Request: ${error?.message}`);
 		});
 	}

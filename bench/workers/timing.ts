@@ -13,6 +13,7 @@ import { Expression } from 'n8n-workflow';
 
 import { runNode } from '../../test/harness';
 import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, median, worker } from '../lib/common';
+import { httpRequestGets } from '../lib/httpRequestNode';
 
 export interface Sample {
 	wallMs: number;
@@ -66,19 +67,7 @@ worker(async ({ url, taskIds, rounds, twoWorkflowCopies, methods: only, warmupIt
 	};
 
 	const httpRequestNode: Method = async (items) => {
-		const { items: out, error } = await runNode({
-			nodeType: n8n.httpRequest(),
-			credentialTypes: n8n.credentialTypes,
-			credentials: { httpHeaderAuth: { name: 'Authorization', value: authorization } },
-			parameters: {
-				method: 'GET',
-				url: '={{ $json.url }}',
-				authentication: 'genericCredentialType',
-				genericAuthType: 'httpHeaderAuth',
-				options: {},
-			},
-			input: items,
-		});
+		const { items: out, error } = await httpRequestGets(n8n, items);
 		assert(!error, `HTTP Request: ${error?.message}`);
 		assert(out.length === items.length && out.every((item, i) => item.json.id === items[i].id), 'HTTP Request output');
 	};
