@@ -2,7 +2,8 @@
 # scripts/start (--queue, --durable) and scripts/e2e (phases durable and queue):
 #   ensure_queue_services           Debian's redis-server and postgresql, installed with apt-get when missing
 #   start_redis DIR PORT            a Redis of our own (no persistence), a plain process; stop_redis DIR
-#   start_postgres DIR PORT         a PostgreSQL cluster in DIR (initdb on first use) with a database "n8n"; stop_postgres DIR
+#   start_postgres DIR PORT         a PostgreSQL cluster in DIR (initdb on first use) with a database "n8n";
+#                                   stop_postgres DIR, remove_postgres DIR (stops and deletes it)
 #   queue_env                       exports what every n8n process of the stack needs (queue mode, Redis, PostgreSQL)
 #   fast_stall_env                  a killed worker's execution fails after about 45 s instead of 110 s
 #   durable_env                     exports the switches of n8n 2.41's durable poll scheduler
@@ -63,29 +64,51 @@ stop_redis() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# The cluster's real folder. As root, the cluster belongs to "postgres", which must reach it: when it cannot reach
+# DIR's parent (a checkout under a private home folder), DIR becomes a link to a folder under /tmp.
+pg_data_dir() {
+  local dir=$1
+  if [ ! -e "$dir" ] && [ "$(id -u)" = 0 ]; then
+    mkdir -p "$(dirname "$dir")"
+    if ! runuser -u postgres -- test -x "$(dirname "$dir")"; then
+      ln -s "$(mktemp -d /tmp/n8n-nodes-arize-pg.XXXXXX)" "$dir"
+    fi
+  fi
+  readlink -f "$dir"
+}
+
 start_postgres() {
-  local dir=$1 port=$2 bin
+  local dir=$1 port=$2 bin data
   bin=$(pg_bin_dir) || { echo "PostgreSQL is not installed" >&2; return 1; }
-  if [ ! -f "$dir/PG_VERSION" ]; then
-    mkdir -p "$dir"
-    [ "$(id -u)" = 0 ] && chown postgres: "$dir"
-    as_pg_owner "$bin/initdb" -D "$dir" -U postgres --auth=trust --no-locale --encoding=UTF8 \
+  data=$(pg_data_dir "$dir")
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data"
+    [ "$(id -u)" = 0 ] && chown postgres: "$data"
+    as_pg_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --no-locale --encoding=UTF8 \
       > "$dir.initdb.log" 2>&1 || { cat "$dir.initdb.log" >&2; return 1; }
   fi
   # Loopback TCP only, no Unix socket (a long checkout path would not fit one); pg_ctl detaches it and waits.
-  as_pg_owner "$bin/pg_ctl" -D "$dir" -l "$dir/postgres.log" -w -t 60 start \
+  as_pg_owner "$bin/pg_ctl" -D "$data" -l "$data/postgres.log" -w -t 60 start \
     -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" > /dev/null \
-    || { tail -20 "$dir/postgres.log" >&2; echo "PostgreSQL did not start on port $port" >&2; return 1; }
+    || { tail -20 "$data/postgres.log" >&2; echo "PostgreSQL did not start on port $port" >&2; return 1; }
   if [ -z "$(psql -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'n8n'")" ]; then
     psql -h 127.0.0.1 -p "$port" -U postgres -qc 'CREATE DATABASE n8n' || return 1
   fi
 }
 
 stop_postgres() {
-  local dir=$1 bin
-  [ -f "$dir/postmaster.pid" ] || return 0
+  local dir=$1 bin data
+  data=$(readlink -f "$dir") && [ -f "$data/postmaster.pid" ] || return 0
   bin=$(pg_bin_dir) || return 0
-  as_pg_owner "$bin/pg_ctl" -D "$dir" -m fast -w -t 30 stop > /dev/null 2>&1 || true
+  as_pg_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop > /dev/null 2>&1 || true
+}
+
+# Stops the cluster and deletes it (and the folder under /tmp that DIR may link to).
+remove_postgres() {
+  local dir=$1
+  stop_postgres "$dir"
+  [ -L "$dir" ] && rm -rf "$(readlink -f "$dir")"
+  rm -rf "$dir"
 }
 
 queue_free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }

@@ -1,6 +1,7 @@
 /**
  * The end-to-end suites (`*.e2e.ts`): a real n8n 2.41.1, the sandbox and headless Chromium, all started by
- * ./scripts/e2e, which runs this config once per phase (cli, server, editor). The unit tests' config (the root
+ * ./scripts/e2e, which runs this config once per phase (cli, server, editor, durable, queue; the last two start and
+ * stop their n8n processes themselves, see lib/stack.ts). The unit tests' config (the root
  * jest.config.js) matches only `*.test.ts`, so `./scripts/test` never picks these up.
  * @type {import('jest').Config}
  */
