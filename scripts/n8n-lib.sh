@@ -12,18 +12,32 @@ export N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N
 # The MCP server registry fetches api.n8n.io at start and logs a stack trace when it cannot.
 export N8N_DISABLED_MODULES=${N8N_DISABLED_MODULES:-mcp-registry}
 
-# Installs the pinned n8n once into .tools/n8n (about 3 minutes; later starts reuse it).
-ensure_n8n() {
-  if [ -x "$N8N_BIN" ] && [ "$(cat "$N8N_PREFIX/.installed" 2>/dev/null)" = "$N8N_VERSION" ]; then return 0; fi
-  echo "Installing n8n $N8N_VERSION into .tools/n8n (once; about 3 minutes) ..." >&2
-  mkdir -p "$N8N_PREFIX"
-  printf '{ "name": "n8n-app", "private": true, "dependencies": { "n8n": "%s" } }\n' "$N8N_VERSION" > "$N8N_PREFIX/package.json"
+# The last n8n of the 1.x line, still widely self-hosted: scripts/e2e runs the examples in it too (phase n8n1).
+N8N1_VERSION=1.123.81
+N8N1_PREFIX="$ROOT/.tools/n8n1"
+N8N1_BIN="$N8N1_PREFIX/node_modules/.bin/n8n"
+
+# Installs n8n $1 once into the folder $2 (later runs reuse it); $3: extra package.json fields (JSON members).
+install_n8n() {
+  local version=$1 prefix=$2 extra=${3:-}
+  if [ -x "$prefix/node_modules/.bin/n8n" ] && [ "$(cat "$prefix/.installed" 2>/dev/null)" = "$version" ]; then return 0; fi
+  echo "Installing n8n $version into ${prefix#"$ROOT"/} (once; 3 to 8 minutes) ..." >&2
+  mkdir -p "$prefix"
+  printf '{ "name": "n8n-app", "private": true, "dependencies": { "n8n": "%s" }%s }\n' "$version" "${extra:+, $extra}" \
+    > "$prefix/package.json"
   # Install scripts would try to download prebuilt binaries and sources (Kafka's librdkafka) from the internet;
   # skip them and build only the two native modules n8n needs to run: sqlite3 (its database) and isolated-vm.
-  (cd "$N8N_PREFIX" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts >&2 \
-    && npm rebuild sqlite3 isolated-vm --loglevel=error >&2) || { echo "n8n install failed" >&2; return 1; }
-  echo "$N8N_VERSION" > "$N8N_PREFIX/.installed"
+  (cd "$prefix" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts >&2 \
+    && npm rebuild sqlite3 isolated-vm --loglevel=error >&2) || { echo "n8n $version install failed" >&2; return 1; }
+  echo "$version" > "$prefix/.installed"
 }
+
+# The pinned n8n 2.x in .tools/n8n.
+ensure_n8n() { install_n8n "$N8N_VERSION" "$N8N_PREFIX"; }
+
+# n8n 1.123 in .tools/n8n1. Its n8n-nodes-base pulls xlsx from a URL outside the npm registry; the registry's 0.18.5
+# (used only by the spreadsheet nodes) stands in.
+ensure_n8n1() { install_n8n "$N8N1_VERSION" "$N8N1_PREFIX" '"overrides": { "xlsx": "0.18.5" }'; }
 
 # Packs this package (as npm publishes it) and unpacks it where n8n keeps community packages.
 install_package() {
