@@ -23,6 +23,8 @@ const SAMPLE_TASKS = 5;
 const BUDGET_FOR_NEW_REQUESTS = 0.8;
 /** Without a budget from n8n (1.x): well inside n8n's shortest poll interval, a minute. */
 const DEFAULT_POLL_BUDGET_MS = 36_000;
+/** What n8n-core's poll context answers when no durable scheduler set a budget (the classic scheduler). */
+const CLASSIC_POLL_BUDGET_MS = 5 * 60 * 1000;
 
 export class ArizeTasksTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -86,12 +88,12 @@ export class ArizeTasksTrigger implements INodeType {
 			throw new NodeOperationError(this.getNode(), 'Choose at least one Run Status to watch for');
 		}
 		const settings = this.getNodeParameter('requestOptions', {}) as IDataObject;
+		const maxConcurrency = readMaxConcurrency(this.getNode(), settings.maxConcurrency);
 		// A failed request fails the whole poll, so none of the others needs to start.
-		const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency), {
-			stopOnFailure: true,
-		});
+		const newGate = () => useRequestGate(this, maxConcurrency, { stopOnFailure: true });
 
 		if (this.getMode() === 'manual') {
+			newGate();
 			const sample = await newestFinishedRun(this, await watchedTasks(this), statuses);
 			if (!sample) {
 				throw new NodeOperationError(this.getNode(), 'No finished run matches yet', {
@@ -101,20 +103,31 @@ export class ArizeTasksTrigger implements INodeType {
 			return [[toItem(sample)]];
 		}
 
-		const budgetMs = pollBudgetMs(this);
+		const { budgetMs, durable } = pollBudget(this);
 		const key = `${this.getWorkflow().id}:${this.getNode().id}`;
-		return await oneAtATime(key, null, async () => {
+		return await oneAtATime(key, async () => {
+			// The gate is this poll's own: n8n 1.x and the classic scheduler hand every poll of a trigger the same context.
+			// It starts no request once most of the budget is spent; a task whose runs were not (fully) read by then is
+			// left for the next poll.
+			const gate = newGate();
+			gate.closeAt(startedAt + budgetMs * BUDGET_FOR_NEW_REQUESTS);
 			// Taken before anything is listed: a task created while this poll runs is not in its listing, so the next poll
 			// must count it as created after activation (see settle).
 			const pollStartedAt = new Date().toISOString();
 			const staticData = this.getWorkflowStaticData('node');
-			const previous = newestState(key, isWatcherState(staticData.watcher) ? staticData.watcher : undefined);
-			const tasks = await watchedTasks(this);
+			const handedOver = isWatcherState(staticData.watcher) ? staticData.watcher : undefined;
+			const previous = durable ? newestState(key, handedOver) : handedOver;
+			let tasks: Task[];
+			try {
+				tasks = await watchedTasks(this);
+			} catch (error) {
+				// The task list alone took the budget: nothing fires, nothing changes, the next poll tries again.
+				if (error instanceof RequestsStopped) return null;
+				throw error;
+			}
 
-			// Runs are read side by side through the gate, which starts no request once most of the budget is spent;
-			// a task whose runs were not (fully) read is left for the next poll. Any other failure throws: nothing fires
-			// and the saved state stays as it was, so the next successful poll catches up.
-			gate.closeAt(startedAt + budgetMs * BUDGET_FOR_NEW_REQUESTS);
+			// Any failure but running out of time throws: nothing fires and the saved state stays as it was, so the next
+			// successful poll catches up.
 			const runsByTask = new Map<string, TaskRun[]>();
 			let failure: unknown;
 			await Promise.all(
@@ -129,19 +142,22 @@ export class ArizeTasksTrigger implements INodeType {
 			if (failure) throw failure;
 			const { state, finished } = settle(previous, tasks, runsByTask, statuses, pollStartedAt);
 			staticData.watcher = state as unknown as IDataObject;
-			if (Date.now() - startedAt <= budgetMs) rememberState(key, state);
+			if (durable && Date.now() - startedAt <= budgetMs) rememberState(key, state);
 			return finished.length ? [finished.map(toItem)] : null;
 		});
 	}
 }
 
 /**
- * How long this poll may take: n8n 2.41's durable scheduler says (and abandons a poll that takes longer); the classic
- * scheduler of 2.x says 5 minutes; n8n 1.x has no such call, and gets what fits in its shortest poll interval.
+ * How long this poll may take, and whether n8n's durable scheduler runs it. The durable scheduler (n8n 2.41, opt-in)
+ * says how long and abandons a poll that takes longer; the classic scheduler of 2.x answers n8n-core's default of
+ * 5 minutes; n8n 1.x has no such call, and gets what fits in its shortest poll interval. Only the durable scheduler
+ * hands a poll a copy of its state that can be older than the newest (see overlappingPolls.ts).
  */
-function pollBudgetMs(context: IPollFunctions): number {
+function pollBudget(context: IPollFunctions): { budgetMs: number; durable: boolean } {
 	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : undefined;
-	return typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
+	if (typeof budget !== 'number' || !(budget > 0)) return { budgetMs: DEFAULT_POLL_BUDGET_MS, durable: false };
+	return { budgetMs: budget, durable: budget !== CLASSIC_POLL_BUDGET_MS };
 }
 
 async function watchedTasks(context: IPollFunctions): Promise<Task[]> {

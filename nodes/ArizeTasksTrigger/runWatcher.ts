@@ -128,13 +128,17 @@ export function settle(
 				(time(run.created_at) === time(memory.horizon) && !memory.horizonIds.includes(run.id));
 			if (!isNewRun && !memory.open.includes(run.id)) continue;
 			if (!isTerminal(run.status)) open.push(run.id);
-			else if (memory.since !== undefined && time(run.run_finished_at) < time(memory.since)) continue;
+			else if (memory.since !== undefined && time(run.run_finished_at ?? run.created_at) < time(memory.since)) continue;
 			else if (wanted.has(run.status.toUpperCase())) finished.push({ run, task });
 		}
 		next.tasks[task.id] = { ...advanceHorizon(memory, runs), lastRunAt: task.last_run_at, open };
 	}
 
 	finished.sort((a, b) => time(a.run.run_finished_at) - time(b.run.run_finished_at));
+	// Nothing learnt: the same state (and revision), so n8n has nothing new to store.
+	if (state && finished.length === 0 && JSON.stringify(next.tasks) === JSON.stringify(state.tasks)) {
+		return { state, finished };
+	}
 	return { state: next, finished };
 }
 

@@ -29,6 +29,8 @@ export class RequestGate {
 	private stoppedAfter = Number.POSITIVE_INFINITY;
 	/** No request starts at or after this time (ms since the epoch). */
 	private closesAt = Number.POSITIVE_INFINITY;
+	/** The credential, read once for all requests of the gate (so they line up in the order they were asked for). */
+	private credentials?: Promise<unknown>;
 
 	/** `stopOnFailure`: a request that fails stops the gate for the items after its own (see stop). */
 	constructor(
@@ -65,8 +67,18 @@ export class RequestGate {
 		this.stoppedAfter = Math.min(this.stoppedAfter, itemIndex);
 	}
 
-	/** Waits until the hold has passed (it may grow meanwhile). Returns false when the execution was cancelled. */
+	/** The credential of this execution, read on first use. */
+	async credentialsOnce<T>(read: () => Promise<T>): Promise<T> {
+		this.credentials ??= read();
+		return (await this.credentials) as T;
+	}
+
+	/**
+	 * Waits until the hold has passed (it may grow meanwhile). Returns false when the execution was cancelled. A hold
+	 * that lasts past the gate's closing time stops the request at once rather than waiting for nothing.
+	 */
 	async waitForHold(context: CancellableContext): Promise<boolean> {
+		if (this.holdUntil >= this.closesAt) throw new RequestsStopped('Not sent: Arize asked to wait past the time left');
 		for (let wait = this.holdUntil - Date.now(); wait > 0; wait = this.holdUntil - Date.now()) {
 			if (!(await pause(context, wait))) return false;
 		}

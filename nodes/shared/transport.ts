@@ -93,7 +93,7 @@ interface FullResponse {
 export async function arizeApiRequest(this: ArizeFunctions, request: ArizeRequest): Promise<IDataObject> {
 	const node = this.getNode();
 	const gate = requestGate(this);
-	const credentials = (await this.getCredentials(CREDENTIAL_TYPE)) as ArizeCredentials;
+	const credentials = await gate.credentialsOnce(async () => (await this.getCredentials(CREDENTIAL_TYPE)) as ArizeCredentials);
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: arizeBaseUrl(node, credentials) + request.path,

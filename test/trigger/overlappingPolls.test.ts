@@ -29,8 +29,11 @@ interface Poll {
 	ms: number;
 }
 
+/** The budget n8n 2.41's durable scheduler hands a poll at its default timeout of 45 s. */
+const DURABLE_BUDGET = 36_000;
+
 /** One poll from `state`, as n8n's durable scheduler runs it: it hands over a state and a budget. */
-async function poll(state: IDataObject, budgetMs?: number | null, parameters: INodeParameters = WATCH): Promise<Poll> {
+async function poll(state: IDataObject, budgetMs: number | null = DURABLE_BUDGET, parameters: INodeParameters = WATCH): Promise<Poll> {
 	const started = Date.now();
 	const result = await pollTrigger(arize.credentials, parameters, state, 'trigger', budgetMs);
 	return {
@@ -149,6 +152,19 @@ describe('Trigger: a poll within its budget', () => {
 		expect((await poll(current, 1000)).fired).toEqual([]);
 	});
 
+	withBudget('a 429 whose Retry-After outlasts the budget ends the poll in time; that task is read next poll', async () => {
+		const tasks = tasksWithHistory(6);
+		const { state } = await poll({});
+		const runs = tasks.map((task) => store().addRun(task.id, { status: 'COMPLETED' }).id);
+		arize.sandbox.faults.inject({ status: 429, retryAfter: 30 }, { method: 'GET', path: /\/runs$/, skip: 2, times: 1 });
+		const limited = await poll(state, 2000);
+		expect(limited.error).toBeUndefined();
+		expect(limited.ms).toBeLessThan(2000);
+		expect(limited.fired.length).toBeLessThan(6);
+		const next = await poll(limited.state, 2000);
+		expect([...limited.fired, ...next.fired].sort()).toEqual([...runs].sort());
+	});
+
 	withBudget('an activation poll short of budget: a run open then fires when it finishes, history never does', async () => {
 		const tasks = tasksWithHistory(40);
 		// The task that ran last is read last: its run is still RUNNING when the trigger is activated.
@@ -180,7 +196,7 @@ describe('Trigger: a poll within its budget', () => {
 		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
 		arize.sandbox.setLatency(30);
 		arize.sandbox.resetMaxInFlight();
-		const result = await poll(state, undefined, { ...WATCH, requestOptions: { maxConcurrency: 8 } });
+		const result = await poll(state, DURABLE_BUDGET, { ...WATCH, requestOptions: { maxConcurrency: 8 } });
 		expect(result.fired).toHaveLength(30);
 		expect(arize.sandbox.maxInFlight).toBe(8);
 	});
@@ -216,7 +232,7 @@ describe('Trigger: randomized overlapping, stale and budget-limited polls with l
 		let active = false;
 		const expected = new Set<string>();
 		const fired = new Map<string, number>();
-		const stats = { polls: 0, overlapping: 0, stale: 0, restarts: 0, partial: 0, failed: 0 };
+		const stats = { polls: 0, overlapping: 0, stale: 0, restarts: 0, partial: 0, failed: 0, abandoned: 0 };
 
 		const finished = (run: TaskRun) => {
 			if (active && WANTED.includes(run.status)) expected.add(run.id);
@@ -227,6 +243,12 @@ describe('Trigger: randomized overlapping, stale and budget-limited polls with l
 			arize.sandbox.faults.clear();
 			if (result.error) {
 				stats.failed++;
+				return;
+			}
+			if (result.ms > BUDGET) {
+				// n8n abandons a poll that outlasts its time and drops what it returns (the durable scheduler at its
+				// timeout, which this budget stands for here): its fires never happen, its state is never committed.
+				stats.abandoned++;
 				return;
 			}
 			if (Object.keys(from).length === 0 && Object.keys(current).length === 0) active = true;
@@ -259,7 +281,10 @@ describe('Trigger: randomized overlapping, stale and budget-limited polls with l
 				for (const task of tasks.slice(0, 80)) finished(store().addRun(task.id, { status: 'COMPLETED' }));
 			}
 			arize.sandbox.setLatency(random.pick([0, 5, 20]), random.pick([0, 10, 30]));
-			if (random.chance(0.15)) {
+			if (step % 10 === 5) {
+				// Every request fails 4 times in a row: the poll fails, and must leave everything to the next one.
+				arize.sandbox.faults.inject({ status: 503 }, { method: 'GET', times: 4 });
+			} else if (random.chance(0.15)) {
 				const times = random.chance(0.5) ? 8 : random.int(1, 3);
 				arize.sandbox.faults.inject({ status: 503 }, { method: 'GET', skip: random.int(0, 20), times });
 			}
