@@ -117,29 +117,21 @@ export class ArizeTasksTrigger implements INodeType {
 			const staticData = this.getWorkflowStaticData('node');
 			const handedOver = isWatcherState(staticData.watcher) ? staticData.watcher : undefined;
 			const previous = durable ? newestState(key, handedOver) : handedOver;
-			let tasks: Task[];
-			try {
-				tasks = await watchedTasks(this);
-			} catch (error) {
-				// The task list alone took the budget: nothing fires, nothing changes, the next poll tries again.
-				if (error instanceof RequestsStopped) return null;
-				throw error;
-			}
+			// The task list alone took the budget: nothing fires, nothing changes, the next poll tries again.
+			const tasks = await unlessStopped(watchedTasks(this));
+			if (!tasks) return null;
 
-			// Any failure but running out of time throws: nothing fires and the saved state stays as it was, so the next
-			// successful poll catches up.
+			// Any failure but running out of time fails the poll: nothing fires and the saved state stays as it was, so the
+			// next successful poll catches up. The gate starts nothing more after a failure; what is in flight ends first.
 			const runsByTask = new Map<string, TaskRun[]>();
-			let failure: unknown;
-			await Promise.all(
+			const inspections = await Promise.allSettled(
 				inspectionOrder(previous, tasksToInspect(previous, tasks)).map(async (task) => {
-					try {
-						runsByTask.set(task.id, await listRuns(this, task.id));
-					} catch (error) {
-						if (!(error instanceof RequestsStopped)) failure ??= error;
-					}
+					const runs = await unlessStopped(listRuns(this, task.id));
+					if (runs) runsByTask.set(task.id, runs);
 				}),
 			);
-			if (failure) throw failure;
+			const failed = inspections.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+			if (failed) throw failed.reason;
 			const { state, finished } = settle(previous, tasks, runsByTask, statuses, pollStartedAt);
 			staticData.watcher = state as unknown as IDataObject;
 			if (durable && Date.now() - startedAt <= budgetMs) rememberState(key, state);
@@ -158,6 +150,14 @@ function pollBudget(context: IPollFunctions): { budgetMs: number; durable: boole
 	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : undefined;
 	if (typeof budget !== 'number' || !(budget > 0)) return { budgetMs: DEFAULT_POLL_BUDGET_MS, durable: false };
 	return { budgetMs: budget, durable: budget !== CLASSIC_POLL_BUDGET_MS };
+}
+
+/** What `work` gives, or undefined when the gate did not send its request (the poll's time is up). */
+async function unlessStopped<T>(work: Promise<T>): Promise<T | undefined> {
+	return await work.then(
+		(value) => value,
+		async (error: unknown) => (error instanceof RequestsStopped ? undefined : await Promise.reject(error)),
+	);
 }
 
 async function watchedTasks(context: IPollFunctions): Promise<Task[]> {
