@@ -17,19 +17,23 @@ N8N1_VERSION=1.123.81
 N8N1_PREFIX="$ROOT/.tools/n8n1"
 N8N1_BIN="$N8N1_PREFIX/node_modules/.bin/n8n"
 
-# Installs n8n $1 once into the folder $2 (later runs reuse it); $3: extra package.json fields (JSON members).
+# Installs n8n $1 once into the folder $2 (later runs reuse it); $3: extra package.json fields (JSON members). A lock
+# file makes a second caller (CI starts the installs in the background early) wait for the first instead of racing it.
 install_n8n() {
   local version=$1 prefix=$2 extra=${3:-}
-  if [ -x "$prefix/node_modules/.bin/n8n" ] && [ "$(cat "$prefix/.installed" 2>/dev/null)" = "$version" ]; then return 0; fi
-  echo "Installing n8n $version into ${prefix#"$ROOT"/} (once; 3 to 8 minutes) ..." >&2
   mkdir -p "$prefix"
-  printf '{ "name": "n8n-app", "private": true, "dependencies": { "n8n": "%s" }%s }\n' "$version" "${extra:+, $extra}" \
-    > "$prefix/package.json"
-  # Install scripts would try to download prebuilt binaries and sources (Kafka's librdkafka) from the internet;
-  # skip them and build only the two native modules n8n needs to run: sqlite3 (its database) and isolated-vm.
-  (cd "$prefix" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts >&2 \
-    && npm rebuild sqlite3 isolated-vm --loglevel=error >&2) || { echo "n8n $version install failed" >&2; return 1; }
-  echo "$version" > "$prefix/.installed"
+  (
+    flock 9
+    if [ -x "$prefix/node_modules/.bin/n8n" ] && [ "$(cat "$prefix/.installed" 2>/dev/null)" = "$version" ]; then exit 0; fi
+    echo "Installing n8n $version into ${prefix#"$ROOT"/} (once; 3 to 8 minutes) ..." >&2
+    printf '{ "name": "n8n-app", "private": true, "dependencies": { "n8n": "%s" }%s }\n' "$version" "${extra:+, $extra}" \
+      > "$prefix/package.json"
+    # Install scripts would try to download prebuilt binaries and sources (Kafka's librdkafka) from the internet;
+    # skip them and build only the two native modules n8n needs to run: sqlite3 (its database) and isolated-vm.
+    (cd "$prefix" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts >&2 \
+      && npm rebuild sqlite3 isolated-vm --loglevel=error >&2) || { echo "n8n $version install failed" >&2; exit 1; }
+    echo "$version" > "$prefix/.installed"
+  ) 9> "$prefix.lock"
 }
 
 # The pinned n8n 2.x in .tools/n8n.

@@ -14,7 +14,7 @@ import type { Task, TaskRun } from '../shared/types';
 import { isTerminal, normaliseTask, normaliseTaskRun } from '../shared/types';
 import { searchTasks } from '../ArizeTasks/methods/listSearch';
 import type { FinishedRun } from './runWatcher';
-import { newestState, oneAtATime, rememberState } from './overlappingPolls';
+import { abandonedAfterMs, newestState, oneAtATime, rememberState } from './overlappingPolls';
 import { inspectionOrder, isWatcherState, settle, tasksToInspect } from './runWatcher';
 
 /** How many of the most recently run tasks "Fetch Test Event" looks into for a sample (more when none matches). */
@@ -134,7 +134,8 @@ export class ArizeTasksTrigger implements INodeType {
 			if (failed) throw failed.reason;
 			const { state, finished } = settle(previous, tasks, runsByTask, statuses, pollStartedAt);
 			staticData.watcher = state as unknown as IDataObject;
-			if (durable && Date.now() - startedAt <= budgetMs) rememberState(key, state);
+			// A poll that n8n abandoned never hands its runs on: its state must not stand in for the one n8n keeps.
+			if (durable && Date.now() - startedAt < abandonedAfterMs(budgetMs)) rememberState(key, state);
 			return finished.length ? [finished.map(toItem)] : null;
 		});
 	}

@@ -12,9 +12,9 @@ import type { WatcherState } from './runWatcher';
  *   where overlapping polls share one live state;
  * - under the durable scheduler only, the newest state a poll of this trigger produced, used for a short while
  *   instead of an older state that n8n hands a later poll (the gap between a poll's end and the commit of its state).
- * n8n may still drop a poll's result after the poll ended (a poll past its budget, which is therefore not
- * remembered; the workflow deactivated or replaced during the poll): a state remembered from such a poll would skip
- * its runs. The short memory keeps that window to a minute after such an event.
+ * n8n may still drop a poll's result after the poll ended (a poll it abandoned at its timeout, which is therefore
+ * not remembered; the workflow deactivated or replaced during the poll): a state remembered from such a poll would
+ * skip its runs. The short memory keeps that window to a minute after such an event.
  */
 
 /**
@@ -48,7 +48,18 @@ export function newestState(key: string, handedOver: WatcherState | undefined): 
 	return sameActivation && (mine.state.revision ?? 0) > (handedOver.revision ?? 0) ? mine.state : handedOver;
 }
 
-/** Keeps the state a poll produced (call only for a poll that finished within its budget). */
+/**
+ * How long after its start n8n's durable scheduler abandons a poll that it handed `budgetMs`: the scheduler's ceiling
+ * (its poll timeout, or the lease if shorter), of which the budget is what is left after a margin of 20 %, at least
+ * 5 s and at most half (n8n 2.41, trigger-execution-context.factory: getExecutePollFunctions). The scheduler starts its
+ * clock a moment before the poll starts, so a little of the margin is kept back.
+ */
+export function abandonedAfterMs(budgetMs: number): number {
+	const ceiling = budgetMs >= 20_000 ? budgetMs * 1.25 : budgetMs >= 5_000 ? budgetMs + 5_000 : budgetMs * 2;
+	return ceiling - Math.min(1_000, (ceiling - budgetMs) / 4);
+}
+
+/** Keeps the state a poll produced (call only for a poll that n8n did not abandon: see abandonedAfterMs). */
 export function rememberState(key: string, state: WatcherState): void {
 	const now = Date.now();
 	for (const [other, entry] of remembered) if (now - entry.at > REMEMBER_MS) remembered.delete(other);
