@@ -137,7 +137,9 @@ export async function pause(context: CancellableContext, ms: number): Promise<bo
 	return !isCancelled(context);
 }
 
-// One gate per n8n context object: n8n hands a node execution, a poll and an editor lookup a context of their own.
+// One gate per n8n context object: a node execution and an editor lookup each get a context of their own. n8n 1.x and
+// the classic scheduler reuse one context for every poll of a trigger; the trigger runs one poll at a time and gives
+// each its own gate.
 const gates = new WeakMap<object, RequestGate>();
 
 /** The gate of this context; created with the default bound unless `useRequestGate` set one first. */
