@@ -62,6 +62,7 @@ describe('Get Results: Summary', () => {
 			task_id: 'task-1',
 			task_run_status: 'COMPLETED',
 			read_from: 'spans',
+			project_id: 'p',
 			results: 4,
 			errors: 1,
 			error_rate: 0.25,
@@ -81,6 +82,7 @@ describe('Get Results: Summary', () => {
 	it('counts the errors of experiment runs and every evaluation name of a Run Experiment run; no results give no rate', () => {
 		const summary = summariseResults({
 			run: { ...run, experiment_id: 'e1' } as TaskRun,
+			experiments: [{ id: 'e1', name: 'prompt-v4' }],
 			results: [
 				{ id: 'a', output: 'ok', error: null, 'eval.exact.label': 'match', 'eval.exact.score': 1 },
 				{ id: 'b', output: null, error: 'timeout' },
@@ -89,12 +91,13 @@ describe('Get Results: Summary', () => {
 		});
 		expect(summary).toMatchObject({
 			read_from: 'experiment runs',
+			experiments: [{ id: 'e1', name: 'prompt-v4' }],
 			results: 3,
 			errors: 1,
 			error_rate: 1 / 3,
 			evaluations: { exact: { count: 2, labels: { match: 1, mismatch: 1 }, mean_score: 0.5 } },
 			annotations: {},
 		});
-		expect(summariseResults({ run, results: [] })).toMatchObject({ results: 0, errors: 0, error_rate: null });
+		expect(summariseResults({ run, experiments: [], results: [] })).toMatchObject({ results: 0, errors: 0, error_rate: null });
 	});
 });

@@ -45,6 +45,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[]> {
 	const limit = getLimit(this, itemIndex);
-	const read = await readRunResults(this, await fetchRun(this, itemIndex), limit, itemIndex);
-	return this.getNodeParameter('output', itemIndex, 'results') === 'summary' ? summariseResults(read) : read.results;
+	const summary = this.getNodeParameter('output', itemIndex, 'results') === 'summary';
+	const read = await readRunResults(this, await fetchRun(this, itemIndex), { limit, countLabels: summary }, itemIndex);
+	return summary ? summariseResults(read) : read.results;
 }

@@ -22,19 +22,27 @@ export interface RunResults {
 	task?: Task;
 	/** The evaluation names of the task's evaluators, which the results are counted under (evaluation tasks only). */
 	evaluationNames?: string[];
+	/** The experiments whose runs the results are (all but project-based evaluation tasks). */
+	experiments?: Array<{ id: string; name: string }>;
 	results: IDataObject[];
+}
+
+export interface ResultsRequest {
+	limit: number | undefined;
+	/** Whether the evaluation names are needed even where the reads do not need them: to count labels by name. */
+	countLabels: boolean;
 }
 
 /** One GET of the run, one of its task when the run alone does not say where its results are, then the reads. */
 export async function readRunResults(
 	context: IExecuteFunctions,
 	run: TaskRun,
-	limit: number | undefined,
+	{ limit, countLabels }: ResultsRequest,
 	itemIndex: number,
 ): Promise<RunResults> {
 	// Only Run Experiment runs carry an experiment (tasks-api.md §4.2).
 	if (run.experiment_id) {
-		return { run, results: await readExperiments(context, [String(run.experiment_id)], limit, itemIndex) };
+		return { run, ...(await readExperiments(context, [String(run.experiment_id)], limit, itemIndex)) };
 	}
 	const task = await fetchTaskOfRun(context, run, itemIndex);
 	if (task.type === 'RUN_EXPERIMENT') {
@@ -46,12 +54,12 @@ export async function readRunResults(
 		});
 	}
 	if (task.dataset_id) {
-		// The names only matter for counting, so they are looked up while the experiments are read.
-		const [names, results] = await Promise.all([
-			readEvaluationNames(context, task, itemIndex),
+		// The runs of an experiment are read whole, so the names only matter for counting: looked up meanwhile.
+		const [names, read] = await Promise.all([
+			countLabels ? readEvaluationNames(context, task, itemIndex) : undefined,
 			readExperiments(context, (task.experiment_ids as string[] | undefined) ?? [], limit, itemIndex),
 		]);
-		return { run, task, evaluationNames: [...new Set(names.values())], results };
+		return { run, task, evaluationNames: names && [...new Set(names.values())], ...read };
 	}
 	const names = await readEvaluationNames(context, task, itemIndex);
 	const results = await readSpans(context, run, task, names, limit, itemIndex);
@@ -78,24 +86,38 @@ async function fetchTaskOfRun(context: IExecuteFunctions, run: TaskRun, itemInde
 	return normaliseTask(task);
 }
 
+interface ExperimentRuns {
+	experiment: { id: string; name: string };
+	runs: IDataObject[];
+}
+
 /** The runs of each experiment, tagged with the experiment's id and name; the experiments are read side by side. */
 async function readExperiments(
 	context: IExecuteFunctions,
 	experimentIds: string[],
 	limit: number | undefined,
 	itemIndex: number,
-): Promise<IDataObject[]> {
+): Promise<Pick<RunResults, 'experiments' | 'results'>> {
+	let read: ExperimentRuns[];
 	if (limit === undefined) {
-		const all = await Promise.all(experimentIds.map((id) => readExperiment(context, id, undefined, itemIndex)));
-		return all.flat();
+		read = await Promise.all(experimentIds.map((id) => readExperiment(context, id, undefined, itemIndex)));
+	} else {
+		// With a Limit, each experiment is asked only for what is still missing, and none once it is reached.
+		read = [];
+		let missing = limit;
+		for (const id of experimentIds) {
+			if (missing <= 0) break;
+			const one = await readExperiment(context, id, missing, itemIndex);
+			read.push(one);
+			missing -= one.runs.length;
+		}
 	}
-	// With a Limit, each experiment is asked only for what is still missing.
-	const results: IDataObject[] = [];
-	for (const id of experimentIds) {
-		if (results.length >= limit) break;
-		results.push(...(await readExperiment(context, id, limit - results.length, itemIndex)));
-	}
-	return results;
+	return {
+		experiments: read.map(({ experiment }) => experiment),
+		results: read.flatMap(({ experiment, runs }) =>
+			runs.map((run) => ({ ...run, experiment_id: experiment.id, experiment_name: experiment.name })),
+		),
+	};
 }
 
 async function readExperiment(
@@ -103,7 +125,7 @@ async function readExperiment(
 	experimentId: string,
 	limit: number | undefined,
 	itemIndex: number,
-): Promise<IDataObject[]> {
+): Promise<ExperimentRuns> {
 	const path = arizePath`/v2/experiments/${experimentId}`;
 	const [experiment, runs] = await Promise.all([
 		arizeApiRequest.call(context, { method: 'GET', path, itemIndex }),
@@ -113,7 +135,7 @@ async function readExperiment(
 			limit,
 		),
 	]);
-	return runs.map((run) => ({ ...run, experiment_id: experiment.id, experiment_name: experiment.name }));
+	return { experiment: { id: String(experiment.id), name: String(experiment.name) }, runs };
 }
 
 /**

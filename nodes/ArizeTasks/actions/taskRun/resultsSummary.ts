@@ -91,7 +91,7 @@ function summarise(judgements: Judgement[], expected: string[] = []): Record<str
  * One item an IF node can gate on: how many results and errors, and per evaluation and annotation name the count of
  * each label and the mean score. For an evaluation task only its own evaluators' names are counted.
  */
-export function summariseResults({ run, task, evaluationNames, results }: RunResults): IDataObject {
+export function summariseResults({ run, task, evaluationNames, experiments, results }: RunResults): IDataObject {
 	const counted = evaluationNames ? new Set(evaluationNames) : undefined;
 	const evaluations = results
 		.flatMap(evaluationsOf)
@@ -101,7 +101,9 @@ export function summariseResults({ run, task, evaluationNames, results }: RunRes
 		task_run_id: run.id,
 		task_id: run.task_id,
 		task_run_status: run.status,
-		read_from: task && !task.dataset_id ? 'spans' : 'experiment runs',
+		read_from: experiments ? 'experiment runs' : 'spans',
+		...(experiments && { experiments }),
+		...(task?.project_id && { project_id: task.project_id }),
 		results: results.length,
 		errors,
 		error_rate: results.length ? errors / results.length : null,
