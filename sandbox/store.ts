@@ -117,6 +117,11 @@ export class Store {
 	experimentRuns = new Map<string, ExperimentRun[]>();
 	/** Project id → its spans in insertion order (POST /v2/spans sorts them newest first). */
 	spans = new Map<string, Span[]>();
+	/**
+	 * The last number given to deterministic ids ('ExperimentRun', 'Span'). A collection like the others, so a
+	 * snapshot of the store's Maps carries it and restored data keeps getting fresh ids.
+	 */
+	idSequences = new Map<string, number>();
 
 	/** Duration given to runs created by a trigger from now on; runs already under way keep theirs. */
 	runDurationMs: number;
@@ -128,8 +133,6 @@ export class Store {
 	#seed: boolean;
 	#nextNumber = new Map<string, number>();
 	#bulkCounter = 0;
-	#experimentRunCounter = 0;
-	#spanCounter = 0;
 	#taskListCache: Task[] | undefined;
 	#runIdsByTask = new Map<string, string[]>();
 	#progress = new Map<string, RunProgress>();
@@ -154,13 +157,12 @@ export class Store {
 			this.runs,
 			this.experimentRuns,
 			this.spans,
+			this.idSequences,
 		]) {
 			collection.clear();
 		}
 		this.#nextNumber.clear();
 		this.#bulkCounter = 0;
-		this.#experimentRunCounter = 0;
-		this.#spanCounter = 0;
 		this.#taskListCache = undefined;
 		this.#runIdsByTask.clear();
 		this.#progress.clear();
@@ -175,6 +177,12 @@ export class Store {
 	}
 
 	// ---- experiment runs and spans ---------------------------------------------------------------------------------
+
+	#nextInSequence(kind: string): number {
+		const number = (this.idSequences.get(kind) ?? 0) + 1;
+		this.idSequences.set(kind, number);
+		return number;
+	}
 
 	/** The experiment's runs in insertion order ([] when it has none). */
 	experimentRunsOf(experimentId: string): ExperimentRun[] {
@@ -192,7 +200,7 @@ export class Store {
 		const examples = this.datasets.get(experiment.dataset_id)?.examples ?? [];
 		const stored = this.experimentRuns.get(experimentId) ?? [];
 		const added = runs.map((partial) => {
-			const number = ++this.#experimentRunCounter;
+			const number = this.#nextInSequence('ExperimentRun');
 			const failed = partial.error !== undefined && partial.error !== null;
 			const exampleId =
 				partial.example_id ?? examples[stored.length % Math.max(1, examples.length)]?.id ?? seededId('DatasetExample', 90_000 + number);
@@ -224,7 +232,7 @@ export class Store {
 		if (!this.projects.has(projectId)) throw new Error(`No project ${projectId} in the sandbox store`);
 		const stored = this.spans.get(projectId) ?? [];
 		const added = spans.map((partial) => {
-			const number = ++this.#spanCounter;
+			const number = this.#nextInSequence('Span');
 			const start = partial.start_time ?? iso(this.now());
 			const { kind, status_code, ...fields } = partial;
 			const span: Span = {
