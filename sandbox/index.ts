@@ -6,8 +6,9 @@ import { createRequestListener } from './server.ts';
 import type { RecordedRequest, ServerState } from './server.ts';
 import { Store } from './store.ts';
 
-// The Arize sandbox: a local, contract-faithful stand-in for Arize AX's v2 REST API (tasks, task runs and the
-// lookup lists), following /work/shared/api/tasks-api.md. Start one per test file with startSandbox({ port: 0 }).
+// The Arize sandbox: a local, contract-faithful stand-in for Arize AX's v2 REST API (tasks, task runs, the lookup
+// lists, and the experiments, spans and evaluator versions a run's results are read from), following
+// /work/shared/api/tasks-api.md and results-api.md. Start one per test file with startSandbox({ port: 0 }).
 
 export type { RecordedRequest } from './server.ts';
 export type { Fault, FaultOptions } from './faults.ts';

@@ -16,7 +16,6 @@ const SPAN_BODY_FIELDS = ['project_id', 'start_time', 'end_time', 'filter'];
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function experimentOrThrow({ store, params }: RouteContext): Experiment {
-	store.tick(); // A run that just started may have provisioned it.
 	const experiment = store.experiments.get(params.experiment_id);
 	if (!experiment) throw notFound(`Experiment '${params.experiment_id}' was not found, or you do not have access to it.`);
 	return experiment;
