@@ -30,8 +30,8 @@ const MEMORY_SIZES = [10_000, 100_000];
 const LARGEST_RETURN_ALL = 150_000;
 /** Loopback, and a round trip to Arize's cloud at the near end of what users see (50–150 ms). */
 const LATENCIES = [0, 50];
-const LATENCY_SIZES: LatencySizes = { items: 100, waitRuns: 10, runDurationMs: 10_000, pollTasks: 1000, changedTasks: 20 };
-const SHORT_LATENCY_SIZES: LatencySizes = { items: 20, waitRuns: 3, runDurationMs: 2000, pollTasks: 150, changedTasks: 5 };
+const LATENCY_SIZES: LatencySizes = { items: 100, waitRuns: 10, runDurationMs: 10_000, pollTasks: 1000, changedTasks: 20, results: 1200 };
+const SHORT_LATENCY_SIZES: LatencySizes = { items: 20, waitRuns: 3, runDurationMs: 2000, pollTasks: 150, changedTasks: 5, results: 600 };
 
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const int = (value: number) => Math.round(value).toLocaleString('en-US');

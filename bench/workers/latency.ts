@@ -21,6 +21,8 @@ export interface LatencySizes {
 	/** Tasks with runs that the trigger's first poll reads; tasks that get a new run before the third poll. */
 	pollTasks: number;
 	changedTasks: number;
+	/** Experiment runs of a Run Experiment run, and labelled spans of a project evaluation run, for Get Results. */
+	results: number;
 }
 
 export interface LatencyJob {
@@ -104,7 +106,7 @@ async function measureAt(
 		});
 		process.stderr.write(`bench:   ${latencyMs} ms, ${job}: ${Math.round(wallMs)} ms, ${sandbox.requests.length} requests\n`);
 	};
-	const tasksNode = async (parameters: INodeParameters, input: IDataObject[]) => {
+	const tasksNode = async (parameters: INodeParameters, input: IDataObject[], expectedItems = input.length) => {
 		const { items, error } = await runNode({
 			nodeType: pkg.tasks(),
 			credentialTypes: pkg.credentialTypes,
@@ -113,7 +115,7 @@ async function measureAt(
 			input,
 		});
 		assert(!error, `Arize Tasks: ${error?.message}`);
-		assert(items.length === input.length, `Arize Tasks: ${items.length} items for ${input.length}`);
+		assert(items.length === expectedItems, `Arize Tasks: ${items.length} items, expected ${expectedItems}`);
 		return items;
 	};
 
@@ -180,6 +182,9 @@ async function measureAt(
 		},
 	);
 
+	// ---- Task Run → Get Results over a Run Experiment run and a project evaluation run -------------------------------
+	await measureGetResults(sandbox, sizes.results, measure, tasksNode, latencyMs);
+
 	// ---- The trigger: first poll over many tasks with runs, an idle poll, a poll after some tasks ran ---------------
 	for (const id of [...sandbox.store.tasks.keys()]) sandbox.store.deleteTask(id);
 	const watched = sandbox.store.addTasks(sizes.pollTasks);
@@ -219,4 +224,98 @@ async function measureAt(
 		() => poll(c),
 	);
 	return jobs;
+}
+
+type Measure = (job: string, bound: number | null, minimum: number, limit: [number, string], body: () => Promise<void>) => Promise<void>;
+
+/**
+ * The reads of Get Results are a chain (run → task → evaluator → pages), so their wall time is round trips in a row:
+ * a Run Experiment run costs the run, then the experiment beside the first page, then the other pages; a project
+ * evaluation run the run, its task, its evaluator (one per evaluator, side by side), then the span pages.
+ */
+async function measureGetResults(
+	sandbox: Sandbox,
+	count: number,
+	measure: Measure,
+	tasksNode: (parameters: INodeParameters, input: IDataObject[], expectedItems: number) => Promise<unknown>,
+	latencyMs: number,
+): Promise<void> {
+	const { store } = sandbox;
+	const pages = Math.ceil(count / 500);
+	const getResults = { resource: 'taskRun', operation: 'getResults', runId: '={{ $json.id }}', returnAll: true };
+
+	/** A new experiment of the seed dataset with `runs` runs. */
+	const experimentWith = (runs: number, name: string) => {
+		const id = store.nextId('Experiment');
+		const dataset = [...store.datasets.values()][0];
+		const createdAt = new Date().toISOString();
+		store.experiments.set(id, { id, name, dataset_id: dataset.id, dataset_version_id: null, space_id: dataset.space_id, created_at: createdAt });
+		store.addExperimentRuns(
+			id,
+			Array.from({ length: runs }, (_, i) => ({ example_id: `bench-${i}`, output: `answer ${i}`, 'eval.bench.label': 'ok' })),
+		);
+		return id;
+	};
+
+	const experimentTask = [...store.tasks.values()].find((task) => task.type === 'RUN_EXPERIMENT')!;
+	const experimentId = experimentWith(count, `bench-${latencyMs}`);
+	const experimentRun = store.addRun(experimentTask.id, { status: 'COMPLETED', experiment_id: experimentId });
+	await measure(
+		`Get Results, Run Experiment run with ${count} experiment runs`,
+		DEFAULT_BOUND,
+		2 + pages,
+		[(1 + pages) * latencyMs, `the run, then ${pages} page${pages === 1 ? '' : 's'} of 500 (the experiment beside the first)`],
+		async () => void (await tasksNode(getResults, [{ id: experimentRun.id }], count)),
+	);
+
+	// A dataset evaluation task over two experiments of `count / 2` runs each: the experiments are read side by side.
+	const datasetTask = [...store.tasks.values()].find((task) => task.type !== 'RUN_EXPERIMENT' && task.dataset_id)!;
+	const half = Math.ceil(count / 2);
+	datasetTask.experiment_ids = [0, 1].map((n) => experimentWith(half, `bench-${latencyMs}-${n}`));
+	const datasetRun = store.addRun(datasetTask.id, { status: 'COMPLETED' });
+	const halfPages = Math.ceil(half / 500);
+	await measure(
+		`Get Results, dataset evaluation run over 2 experiments of ${half} runs`,
+		DEFAULT_BOUND,
+		2 + 2 * (1 + halfPages),
+		[(2 + halfPages) * latencyMs, `the run, its task, then ${halfPages} page${halfPages === 1 ? '' : 's'} of 500 per experiment, side by side`],
+		async () => void (await tasksNode(getResults, [{ id: datasetRun.id }], 2 * half)),
+	);
+
+	const projectTask = [...store.tasks.values()].find(
+		(task) => task.type !== 'RUN_EXPERIMENT' && task.project_id && task.evaluators.length === 1,
+	)!;
+	const evaluator = await fetch(`${sandbox.url}/v2/evaluators/${encodeURIComponent(projectTask.evaluators[0].evaluator_id)}`, {
+		headers: { authorization: `Bearer ${BENCH_API_KEY}` },
+	}).then((response) => response.json() as Promise<{ version: { template_config?: { name: string }; code_config?: { name: string } } }>);
+	const name = (evaluator.version.template_config ?? evaluator.version.code_config)!.name;
+	const windowStart = Date.parse('2025-06-01T00:00:00Z');
+	store.addSpans(
+		projectTask.project_id!,
+		Array.from({ length: count }, (_, i) => ({
+			name: 'bench',
+			start_time: new Date(windowStart + i * 1000).toISOString(),
+			end_time: new Date(windowStart + i * 1000 + 500).toISOString(),
+			attributes: queryFilterAttributes(projectTask.query_filter),
+			evaluations: [{ name, label: i % 4 ? 'factual' : 'hallucinated', score: i % 4 ? 1 : 0 }],
+		})),
+	);
+	const projectRun = store.addRun(projectTask.id, {
+		status: 'COMPLETED',
+		data_start_time: new Date(windowStart).toISOString(),
+		data_end_time: new Date(windowStart + count * 1000).toISOString(),
+	});
+	await measure(
+		`Get Results, project evaluation run with ${count} labelled spans`,
+		DEFAULT_BOUND,
+		3 + pages,
+		[(3 + pages) * latencyMs, `the run, its task, its evaluator, then ${pages} page${pages === 1 ? '' : 's'} of 500`],
+		async () => void (await tasksNode(getResults, [{ id: projectRun.id }], count)),
+	);
+}
+
+/** Attributes that satisfy a seed task's `a.b = 'x'` query filter, so the bench's spans are the task's spans. */
+function queryFilterAttributes(filter: string | null): Record<string, string> {
+	const match = /^\s*([\w.]+)\s*=\s*'([^']*)'\s*$/.exec(filter ?? '');
+	return match ? { [match[1]]: match[2] } : {};
 }
