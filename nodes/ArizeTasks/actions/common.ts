@@ -1,6 +1,9 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+/** The range of Limit: the editor enforces it on typed numbers, getLimit on what an expression or a model gives. */
+const LIMIT_RANGE = { minValue: 1, maxValue: 1000 };
+
 /** Return All / Limit, as every n8n Get Many operation shows them. */
 export const returnAllOrLimit: INodeProperties[] = [
 	{
@@ -14,7 +17,7 @@ export const returnAllOrLimit: INodeProperties[] = [
 		displayName: 'Limit',
 		name: 'limit',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 1000 },
+		typeOptions: LIMIT_RANGE,
 		default: 50,
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
@@ -39,14 +42,21 @@ export function booleanFromText<T>(value: T): T | boolean {
 	return text === 'true' ? true : text === 'false' ? false : value;
 }
 
-/** The Limit to apply, or undefined for Return All. */
+/**
+ * The Limit to apply, or undefined for Return All. n8n checks the field's range only on numbers typed into it; a
+ * limit from an expression or `$fromAI` arrives unchecked, and a model asking for 100000 would page through a whole
+ * account. The range is enforced here, before any request.
+ */
 export function getLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
 	const limit = numberFromText(context.getNodeParameter('limit', itemIndex, 50)) as number;
-	if (!Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(context.getNode(), `Limit must be a whole number of at least 1, got ${limit}`, {
-			itemIndex,
-		});
+	const { minValue, maxValue } = LIMIT_RANGE;
+	if (!Number.isInteger(limit) || limit < minValue || limit > maxValue) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Limit must be a whole number from ${minValue} to ${maxValue}, got ${JSON.stringify(limit)}`,
+			{ itemIndex, description: `For more than ${maxValue} results, turn on Return All` },
+		);
 	}
 	return limit;
 }
