@@ -1,8 +1,16 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/** The range of Limit: the editor enforces it on typed numbers, getLimit on what an expression or a model gives. */
-const LIMIT_RANGE = { minValue: 1, maxValue: 1000 };
+/** Its range: the editor enforces it on typed numbers, getLimit on what an expression or a model gives. */
+const limitField = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 1000 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+} satisfies INodeProperties;
 
 /** Return All / Limit, as every n8n Get Many operation shows them. */
 export const returnAllOrLimit: INodeProperties[] = [
@@ -13,15 +21,7 @@ export const returnAllOrLimit: INodeProperties[] = [
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: LIMIT_RANGE,
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	limitField,
 ];
 
 /**
@@ -50,7 +50,7 @@ export function booleanFromText<T>(value: T): T | boolean {
 export function getLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
 	const limit = numberFromText(context.getNodeParameter('limit', itemIndex, 50)) as number;
-	const { minValue, maxValue } = LIMIT_RANGE;
+	const { minValue, maxValue } = limitField.typeOptions;
 	if (!Number.isInteger(limit) || limit < minValue || limit > maxValue) {
 		throw new NodeOperationError(
 			context.getNode(),
