@@ -14,7 +14,8 @@ export class ArizeTasks implements INodeType {
 		name: 'arizeTasks',
 		icon: { light: 'file:../../icons/arize.svg', dark: 'file:../../icons/arize.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify is on by default in the tool variant (see actions/simplify.ts).
+		version: [1, 1.1],
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Create, run and inspect Arize AX evaluation tasks',
 		defaults: { name: 'Arize Tasks' },

@@ -110,7 +110,7 @@ describe('Task Run → Get Many', () => {
 	it('refuses a Limit below 1 before sending anything', async () => {
 		const { error } = await taskRun('getAll', { ...ofTask(T.productionHallucination), returnAll: false, limit: 0 });
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error?.message).toBe('Limit must be a whole number of at least 1, got 0');
+		expect(error?.message).toBe('Limit must be a whole number from 1 to 1000, got 0');
 		expect(arize.sandbox.requests).toEqual([]);
 	});
 

@@ -1,6 +1,17 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+/** Its range: the editor enforces it on typed numbers, getLimit on what an expression or a model gives. */
+const limitField = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 1000 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+} satisfies INodeProperties;
+
 /** Return All / Limit, as every n8n Get Many operation shows them. */
 export const returnAllOrLimit: INodeProperties[] = [
 	{
@@ -10,15 +21,7 @@ export const returnAllOrLimit: INodeProperties[] = [
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
 	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 1000 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	limitField,
 ];
 
 /**
@@ -39,14 +42,21 @@ export function booleanFromText<T>(value: T): T | boolean {
 	return text === 'true' ? true : text === 'false' ? false : value;
 }
 
-/** The Limit to apply, or undefined for Return All. */
+/**
+ * The Limit to apply, or undefined for Return All. n8n checks the field's range only on numbers typed into it; a
+ * limit from an expression or `$fromAI` arrives unchecked, and a model asking for 100000 would page through a whole
+ * account. The range is enforced here, before any request.
+ */
 export function getLimit(context: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (context.getNodeParameter('returnAll', itemIndex, false) as boolean) return undefined;
 	const limit = numberFromText(context.getNodeParameter('limit', itemIndex, 50)) as number;
-	if (!Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(context.getNode(), `Limit must be a whole number of at least 1, got ${limit}`, {
-			itemIndex,
-		});
+	const { minValue, maxValue } = limitField.typeOptions;
+	if (!Number.isInteger(limit) || limit < minValue || limit > maxValue) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Limit must be a whole number from ${minValue} to ${maxValue}, got ${JSON.stringify(limit)}`,
+			{ itemIndex, description: `For more than ${maxValue} results, turn on Return All` },
+		);
 	}
 	return limit;
 }

@@ -29,6 +29,28 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 type ItemOutcome = { result: IDataObject | IDataObject[] } | { error: NodeApiError | NodeOperationError; stopped: boolean };
 
 /**
+ * What a model should do after a failed call: the error item is all it reads. A 404 names nothing but the ID, so
+ * the hint says where a valid ID comes from.
+ */
+function hintForModel(resource: string, operation: string, error: NodeApiError | NodeOperationError): string {
+	if (!(error instanceof NodeApiError)) return 'The arguments are not valid: correct them as the error says and call again.';
+	const status = Number(error.httpCode);
+	if (status === 404 && resource === 'taskRun' && operation !== 'getAll') {
+		return "No task run has this ID. List the runs of the run's task to find its ID, then call again with that ID.";
+	}
+	if (status === 404) {
+		return "No Arize task has this ID. List the tasks (filtered by name) to find the task's ID, then call again with that ID.";
+	}
+	if (status === 401 || status === 403) {
+		return 'Arize refused the credential: calling again will not help. Tell the user to check the Arize API credential.';
+	}
+	if (status >= 400 && status < 500 && status !== 429) {
+		return 'Arize rejected the arguments: correct them as the error says and call again.';
+	}
+	return 'Arize could not answer now: try once more later, or tell the user.';
+}
+
+/**
  * Runs the chosen operation for every input item, side by side: the request gate (one per execution) bounds how many
  * requests are open at once, so an item waiting between two polls of its run holds no slot. The output keeps the
  * input order and each output item is paired with the item it came from. Without Continue On Fail a failing item
@@ -43,7 +65,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
 	}
 	const settings = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	const continueOnFail = this.continueOnFail();
+	// An AI agent runs the `…Tool` variant n8n derives from this node. n8n 2.41 hands a model only the message of a
+	// thrown error (WorkflowExecute.handleNodeExecutionError), so a tool returns the error as an item with a hint on
+	// what to try, unless its On Error setting says Stop Workflow.
+	const runsAsTool = this.getNode().type.endsWith('Tool');
+	const continueOnFail = this.continueOnFail() || (runsAsTool && this.getNode().onError !== 'stopWorkflow');
 	const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency), {
 		stopOnFailure: !continueOnFail,
 	});
@@ -77,6 +103,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					error: error.message,
 					...(error.description && { description: error.description }),
 					...(error instanceof NodeApiError && error.httpCode && { httpCode: error.httpCode }),
+					...(runsAsTool && { hint: hintForModel(resource, operation, error) }),
 				},
 				pairedItem: { item: itemIndex },
 			});

@@ -5,6 +5,7 @@ import { taskFilterOptions, taskFilterQuery } from '../../../shared/descriptions
 import { arizeApiRequestAllItems } from '../../../shared/transport';
 import { normaliseTask } from '../../../shared/types';
 import { getLimit, returnAllOrLimit } from '../common';
+import { simplifyProperties, simplifyTask, wantsSimplified } from '../simplify';
 
 const properties: INodeProperties[] = [
 	...returnAllOrLimit,
@@ -20,7 +21,7 @@ const properties: INodeProperties[] = [
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['task'], operation: ['getAll'] } },
-	properties,
+	[...properties, ...simplifyProperties],
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
@@ -30,5 +31,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ path: '/v2/tasks', listKey: 'tasks', qs: taskFilterQuery(filters), itemIndex },
 		getLimit(this, itemIndex),
 	);
-	return tasks.map(normaliseTask);
+	const normalised = tasks.map(normaliseTask);
+	return wantsSimplified(this, itemIndex) ? normalised.map(simplifyTask) : normalised;
 }

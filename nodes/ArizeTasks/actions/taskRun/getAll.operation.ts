@@ -5,6 +5,7 @@ import { taskLocator } from '../../../shared/descriptions';
 import { arizeApiRequestAllItems, arizePath } from '../../../shared/transport';
 import { normaliseTaskRun } from '../../../shared/types';
 import { getLimit, getTaskId, returnAllOrLimit } from '../common';
+import { simplifyProperties, simplifyTaskRun, wantsSimplified } from '../simplify';
 
 const statusOptions = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].map((status) => ({
 	name: status.charAt(0) + status.slice(1).toLowerCase(),
@@ -33,6 +34,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 				},
 			],
 		},
+		...simplifyProperties,
 	],
 );
 
@@ -44,5 +46,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ path: arizePath`/v2/tasks/${taskId}/runs`, listKey: 'task_runs', qs: { status: filters.status }, itemIndex },
 		getLimit(this, itemIndex),
 	);
-	return runs.map(normaliseTaskRun);
+	const normalised = runs.map(normaliseTaskRun);
+	return wantsSimplified(this, itemIndex) ? normalised.map(simplifyTaskRun) : normalised;
 }
