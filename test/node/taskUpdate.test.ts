@@ -133,6 +133,37 @@ describe('Task → Update: evaluation task', () => {
 		expect(patches().map((request) => request.body)).toEqual([{ evaluators }]);
 	});
 
+	it("Replace Evaluators takes another task's evaluators from a Task → Get ({{ $json.evaluators }}), sent in the request form", async () => {
+		const read = await runTasksNode(arize.credentials, {
+			resource: 'task',
+			operation: 'get',
+			taskId: byId(T.chatbotRelevanceSample),
+		});
+		arize.sandbox.clearRequests();
+		const { items, error } = await update(
+			{ ...evalTask, replaceEvaluators: true, evaluatorsInput: 'json', evaluatorsJson: '={{ $json.evaluators }}' },
+			{ input: [read.items[0].json] },
+		);
+		expect(error).toBeUndefined();
+		expect(patches()).toEqual([
+			{
+				method: 'PATCH',
+				path: `/v2/tasks/${encodeURIComponent(T.productionHallucination)}`,
+				body: {
+					evaluators: [
+						{
+							evaluator_id: E.relevance,
+							query_filter: "attributes.llm.model_name = 'gpt-4o'",
+							column_mappings: { input: 'attributes.input.value', output: 'attributes.output.value' },
+						},
+						{ evaluator_id: E.hallucination, evaluator_version_id: SEED.evaluatorVersionIds.hallucination[1] },
+					],
+				},
+			},
+		]);
+		expect(items[0].json.evaluators).toEqual(read.items[0].json.evaluators);
+	});
+
 	it('leaves the evaluators alone while Replace Evaluators is off, even with a list filled in', async () => {
 		const { error } = await update({
 			...evalTask,

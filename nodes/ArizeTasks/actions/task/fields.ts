@@ -103,7 +103,8 @@ export function evaluatorProperties(show: IDisplayOptions['show']): INodePropert
 			type: 'json',
 			default: '[\n  {\n    "evaluator_id": "",\n    "column_mappings": { "input": "attributes.input.value" }\n  }\n]',
 			required: true,
-			description: 'The evaluator list as the API takes it: evaluator_id, column_mappings, query_filter, evaluator_version_id',
+			description:
+				'The evaluator list as the API takes it (evaluator_id, column_mappings, query_filter, evaluator_version_id), or as a Task → Get returns it, e.g. {{ $json.evaluators }}: evaluator_name and empty (null) keys are left out',
 			displayOptions: withShow(show, { evaluatorsInput: ['json'] }),
 		},
 	];
@@ -339,6 +340,18 @@ const pairsToMap = (collection: Pairs | undefined): Record<string, string> | und
 	return entries.length ? Object.fromEntries(entries.map(({ key, value }) => [key.trim(), value])) : undefined;
 };
 
+/**
+ * An evaluator as the API takes it, also from the form a Get returns (§5.5): `evaluator_name` is read-only and null
+ * keys are left out (`query_filter` and `column_mappings` are not nullable in a request; a null version means latest
+ * either way), so `{{ $json.evaluators }}` of a Task → Get can be sent back as it is.
+ */
+function toEvaluatorInput(evaluator: unknown): unknown {
+	if (evaluator === null || typeof evaluator !== 'object' || Array.isArray(evaluator)) return evaluator;
+	return Object.fromEntries(
+		Object.entries(evaluator).filter(([key, value]) => key !== 'evaluator_name' && value !== null),
+	);
+}
+
 /** The evaluator list in the API's request form (§5.2 TaskEvaluatorInput): empty optional fields are left out. */
 export function readEvaluators(context: IExecuteFunctions, itemIndex: number): IDataObject[] {
 	if (context.getNodeParameter('evaluatorsInput', itemIndex) === 'json') {
@@ -348,7 +361,7 @@ export function readEvaluators(context: IExecuteFunctions, itemIndex: number): I
 				itemIndex,
 			});
 		}
-		return evaluators as IDataObject[];
+		return evaluators.map(toEvaluatorInput);
 	}
 	const rows = context.getNodeParameter('evaluators.evaluator', itemIndex, []) as Array<{
 		evaluatorId: string;
