@@ -361,7 +361,7 @@ export function readEvaluators(context: IExecuteFunctions, itemIndex: number): I
 				itemIndex,
 			});
 		}
-		return evaluators.map(toEvaluatorInput);
+		return evaluators.map(toEvaluatorInput) as IDataObject[];
 	}
 	const rows = context.getNodeParameter('evaluators.evaluator', itemIndex, []) as Array<{
 		evaluatorId: string;
