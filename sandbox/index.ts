@@ -13,7 +13,7 @@ export type { RecordedRequest } from './server.ts';
 export type { Fault, FaultOptions } from './faults.ts';
 export { Faults } from './faults.ts';
 export { Store, createStore } from './store.ts';
-export type { FinishCounts, RunInput, StoreOptions, TaskInput } from './store.ts';
+export type { FinishCounts, RunInput, SpanInput, StoreOptions, TaskInput } from './store.ts';
 export { SEED, SEED_EXAMPLE_IDS } from './seed.ts';
 export { encodeId } from './ids.ts';
 export type * from './types.ts';

@@ -6,11 +6,13 @@ import type {
 	Evaluator,
 	EvaluatorVersion,
 	Experiment,
+	ExperimentRun,
 	Integration,
 	JsonObject,
 	Project,
 	RunConfiguration,
 	Space,
+	Span,
 	Task,
 	TaskRun,
 } from './types.ts';
@@ -113,7 +115,41 @@ export function presentExperiment(experiment: Experiment): JsonObject {
 		dataset_version_id: experiment.dataset_version_id,
 		space_id: experiment.space_id,
 		created_at: experiment.created_at,
+		updated_at: experiment.updated_at ?? experiment.created_at,
 	};
+}
+
+/** results-api.md §3.2: the run as stored (an open object), id first. */
+export function presentExperimentRun(run: ExperimentRun): JsonObject {
+	const { id, example_id, output, error, ...rest } = structuredClone(run);
+	return { id, example_id, output, error, ...rest };
+}
+
+const SPAN_KEYS = [
+	'name',
+	'context',
+	'kind',
+	'parent_id',
+	'start_time',
+	'end_time',
+	'status_code',
+	'status_message',
+	'attributes',
+	'annotations',
+	'trace_annotations',
+	'evaluations',
+	'events',
+] as const;
+
+/** results-api.md §5.2: keys in the spec's order; optional keys the span lacks stay absent. */
+export function presentSpan(span: Span, casing: EnumCasing): JsonObject {
+	const body: JsonObject = {};
+	for (const key of SPAN_KEYS) {
+		if (span[key] !== undefined) body[key] = structuredClone(span[key]);
+	}
+	body.kind = casing(span.kind);
+	if (span.status_code !== undefined) body.status_code = casing(span.status_code);
+	return body;
 }
 
 export function presentEvaluator(evaluator: Evaluator, casing: EnumCasing): JsonObject {
@@ -125,11 +161,47 @@ export function presentEvaluator(evaluator: Evaluator, casing: EnumCasing): Json
 		space_id: evaluator.space_id,
 		created_at: evaluator.created_at,
 		updated_at: evaluator.updated_at,
+		created_by_user_id: evaluator.created_by_user_id ?? null,
 	};
 }
 
-export function presentEvaluatorVersion(version: EvaluatorVersion): JsonObject {
-	return { ...version };
+/**
+ * results-api.md §6: the common fields, then template_config (TEMPLATE) or code_config (CODE); HARNESS and REMOTE
+ * versions have only the common fields.
+ */
+export function presentEvaluatorVersion(version: EvaluatorVersion, evaluator: Evaluator, casing: EnumCasing): JsonObject {
+	const type = version.type ?? evaluator.type;
+	const body: JsonObject = {
+		id: version.id,
+		evaluator_id: version.evaluator_id ?? evaluator.id,
+		commit_hash: version.commit_hash,
+		commit_message: version.commit_message,
+		created_at: version.created_at,
+		created_by_user_id: version.created_by_user_id ?? null,
+		type: casing(type),
+	};
+	const optionalEnum = (value: string | null) => (value === null ? null : casing(value));
+	if (type === 'TEMPLATE' && version.template_config) {
+		const config = version.template_config;
+		body.template_config = {
+			...structuredClone(config),
+			data_granularity: optionalEnum(config.data_granularity),
+			direction: casing(config.direction),
+		};
+	}
+	if (type === 'CODE' && version.code_config) {
+		const config = version.code_config;
+		body.code_config = { ...structuredClone(config), type: casing(config.type), data_granularity: optionalEnum(config.data_granularity) };
+	}
+	return body;
+}
+
+/** GET /v2/evaluators/{id}: EvaluatorWithVersion, the evaluator's fields plus `version`. */
+export function presentEvaluatorWithVersion(evaluator: Evaluator, version: EvaluatorVersion | undefined, casing: EnumCasing): JsonObject {
+	return {
+		...presentEvaluator(evaluator, casing),
+		version: version ? presentEvaluatorVersion(version, evaluator, casing) : null,
+	};
 }
 
 export function presentAiIntegration(integration: AiIntegration, casing: EnumCasing): JsonObject {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { seededId } from './ids.ts';
 import type { Store } from './store.ts';
-import type { RunStatus, TaskRunCounts } from './types.ts';
+import { seedResults } from './seed-results.ts';
+import type { EvaluatorVersion, RunStatus, TaskRunCounts } from './types.ts';
 
 // Realistic seed data: one space with two projects, a dataset with versions, examples and three experiments,
 // four evaluators, two LLM integrations and one agent integration, and twelve tasks covering every task type and
@@ -65,6 +66,23 @@ export const SEED = {
 		jsonFormat: [seededId('EvaluatorVersion', 631)],
 		answerCorrectness: [seededId('EvaluatorVersion', 641)],
 	},
+	/**
+	 * The eval column names results are stored under (results-api.md §6), not the evaluators' display names.
+	 * relevanceV1 is the name Relevance Eval's first version used; its latest writes `relevance`. The HARNESS
+	 * evaluator's name is not readable through the API.
+	 */
+	evaluationNames: {
+		hallucination: 'hallucination',
+		relevance: 'relevance',
+		relevanceV1: 'qa_relevance',
+		jsonFormat: 'json_format',
+	},
+	/** Seeded spans start in [start, end): a week of traffic before the seed's "now". */
+	spanWindow: { start: '2026-11-17T00:00:00.000Z', end: '2026-11-24T00:00:00.000Z' },
+	/** Traces per project in the span window: support-chatbot traces have 2 spans each, rag-search traces 3. */
+	traceCounts: { supportChatbot: 84, ragSearch: 40 },
+	/** Experiment runs seeded per experiment (one per example; errors as the seed's RUN_EXPERIMENT runs counted). */
+	experimentRunCounts: { baselineGpt4o: 20, answerCorrectnessSonnet: 17, gpt41MiniPromptV3: 20 },
 	aiIntegrationIds: {
 		openai: seededId('LlmIntegration', 12),
 		anthropic: seededId('LlmIntegration', 13),
@@ -85,7 +103,8 @@ export const SEED_EXAMPLE_IDS: string[] = Array.from({ length: SEED.exampleCount
 	seededId('DatasetExample', 7001 + i),
 );
 
-const QUESTIONS = [
+/** Questions and reference answers of the seed dataset; the seeded traces ask them too. */
+export const QUESTIONS = [
 	['How do I reset my password?', 'Use "Forgot password" on the sign-in page; the link is valid for 30 minutes.'],
 	['Can I change the billing email?', 'Yes, under Settings → Billing → Billing contact.'],
 	['What regions is data stored in?', 'US (default), EU (eu-west-1a) and Canada (ca-central-1a).'],
@@ -173,28 +192,73 @@ export function seedStore(store: Store): void {
 	});
 
 	seedTasks(store);
+	seedResults(store);
+}
+
+const HALLUCINATION_TEMPLATE =
+	'In this task, you will be presented with a query, a reference text and an answer. Determine whether the answer is ' +
+	'factual or hallucinated with respect to the reference.\n[Query]: {input}\n[Reference text]: {reference}\n[Answer]: {output}\n' +
+	'Your response must be a single word, either "factual" or "hallucinated".';
+const RELEVANCE_TEMPLATE =
+	'You are comparing an answer to the question it responds to.\n[Question]: {input}\n[Answer]: {output}\n' +
+	'Does the answer address the question? Reply "relevant" or "irrelevant".';
+const JSON_FORMAT_CODE =
+	'import json\n\ndef evaluate(output: str) -> tuple[str, float]:\n    try:\n        reply = json.loads(output)\n' +
+	'    except ValueError:\n        return "fail", 0.0\n    return ("pass", 1.0) if "answer" in reply else ("fail", 0.0)\n';
+
+function template(name: string, text: string, choices: Record<string, number>, include_explanations: boolean): Partial<EvaluatorVersion> {
+	return {
+		type: 'TEMPLATE',
+		template_config: {
+			name,
+			template: text,
+			classification_choices: choices,
+			include_explanations,
+			data_granularity: 'SPAN',
+			direction: 'MAXIMIZE',
+		},
+	};
 }
 
 function seedEvaluators(store: Store): void {
 	const ids = SEED.evaluatorIds;
 	const versions = SEED.evaluatorVersionIds;
+	const names = SEED.evaluationNames;
+	const hallucinationChoices = { hallucinated: 0, factual: 1 };
+	const relevanceChoices = { relevant: 1, irrelevant: 0 };
+	// Each version: [commit message, type-specific fields]. Relevance's first version wrote under an older eval
+	// column name (results-api.md §8.10: a pinned or older version may name its results differently).
 	const evaluators = [
-		{ id: ids.hallucination, name: 'Hallucination Eval', type: 'TEMPLATE', description: 'LLM judge: is the answer supported by the retrieved context?', created_at: '2026-01-20T10:00:00.000Z', updated_at: '2026-10-02T08:45:00.000Z', versionIds: versions.hallucination },
-		{ id: ids.relevance, name: 'Relevance Eval', type: 'TEMPLATE', description: 'LLM judge: does the answer address the question?', created_at: '2026-01-20T10:05:00.000Z', updated_at: '2026-08-14T17:20:00.000Z', versionIds: versions.relevance },
-		{ id: ids.jsonFormat, name: 'JSON Format Check', type: 'CODE', description: 'Python check that the output parses as JSON and matches the reply schema.', created_at: '2026-05-06T09:00:00.000Z', updated_at: '2026-11-03T11:10:00.000Z', versionIds: versions.jsonFormat },
-		{ id: ids.answerCorrectness, name: 'Answer Correctness (harness)', type: 'HARNESS', description: 'Compares answers with expected_answer from the golden set.', created_at: '2026-06-30T13:00:00.000Z', updated_at: '2026-06-30T13:00:00.000Z', versionIds: versions.answerCorrectness },
+		{ id: ids.hallucination, name: 'Hallucination Eval', type: 'TEMPLATE', description: 'LLM judge: is the answer supported by the retrieved context?', created_at: '2026-01-20T10:00:00.000Z', updated_at: '2026-10-02T08:45:00.000Z', versionIds: versions.hallucination, specs: [
+			['Initial version', template(names.hallucination, HALLUCINATION_TEMPLATE, hallucinationChoices, false)],
+			['Tighten rubric for partial answers', template(names.hallucination, HALLUCINATION_TEMPLATE.replace('Determine', 'Treat partially supported answers as hallucinated. Determine'), hallucinationChoices, false)],
+			['Ask for a one-sentence explanation', template(names.hallucination, `${HALLUCINATION_TEMPLATE}\nThen explain your answer in one sentence.`, hallucinationChoices, true)],
+		] },
+		{ id: ids.relevance, name: 'Relevance Eval', type: 'TEMPLATE', description: 'LLM judge: does the answer address the question?', created_at: '2026-01-20T10:05:00.000Z', updated_at: '2026-08-14T17:20:00.000Z', versionIds: versions.relevance, specs: [
+			['Initial version', template(names.relevanceV1, RELEVANCE_TEMPLATE, relevanceChoices, false)],
+			['Rename the eval column to relevance; explain each label', template(names.relevance, RELEVANCE_TEMPLATE, relevanceChoices, true)],
+		] },
+		{ id: ids.jsonFormat, name: 'JSON Format Check', type: 'CODE', description: 'Python check that the output parses as JSON and matches the reply schema.', created_at: '2026-05-06T09:00:00.000Z', updated_at: '2026-11-03T11:10:00.000Z', versionIds: versions.jsonFormat, specs: [
+			['Initial version', { type: 'CODE', code_config: { name: names.jsonFormat, type: 'CUSTOM', data_granularity: 'SPAN', code: JSON_FORMAT_CODE } }],
+		] },
+		{ id: ids.answerCorrectness, name: 'Answer Correctness (harness)', type: 'HARNESS', description: 'Compares answers with expected_answer from the golden set.', created_at: '2026-06-30T13:00:00.000Z', updated_at: '2026-06-30T13:00:00.000Z', versionIds: versions.answerCorrectness, specs: [
+			['Initial version', { type: 'HARNESS' }],
+		] },
 	] as const;
-	const messages = ['Initial version', 'Tighten rubric for partial answers', 'Ask for a one-sentence explanation'];
 	for (const evaluator of evaluators) {
-		const { versionIds, ...fields } = evaluator;
+		const { versionIds, specs, ...fields } = evaluator;
 		store.evaluators.set(evaluator.id, {
 			...fields,
+			created_by_user_id: SEED.userId,
 			space_id: SEED.spaceId,
 			versions: versionIds.map((id, i) => ({
 				id,
+				evaluator_id: evaluator.id,
 				commit_hash: createHash('sha1').update(id).digest('hex'),
-				commit_message: messages[i],
+				commit_message: specs[i][0],
 				created_at: i === versionIds.length - 1 ? evaluator.updated_at : evaluator.created_at,
+				created_by_user_id: i === 0 ? SEED.userId : SEED.otherUserId,
+				...structuredClone(specs[i][1] as Partial<EvaluatorVersion>),
 			})),
 		});
 	}

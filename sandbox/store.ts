@@ -1,4 +1,9 @@
-import { randomId } from './ids.ts';
+import { createHash } from 'node:crypto';
+
+import { normaliseEnum } from './enums.ts';
+import { randomId, seededId } from './ids.ts';
+import { runExperiment, writeEvaluations } from './run-effects.ts';
+import type { RunOutcome } from './run-effects.ts';
 import {
 	defaultCounts,
 	defaultFailureReason,
@@ -12,9 +17,11 @@ import type {
 	Dataset,
 	Evaluator,
 	Experiment,
+	ExperimentRun,
 	Integration,
 	Project,
 	Space,
+	Span,
 	Task,
 	TaskEvaluator,
 	TaskRun,
@@ -22,6 +29,7 @@ import type {
 	TaskType,
 	TerminalRunStatus,
 } from './types.ts';
+import { SPAN_KINDS, SPAN_STATUS_CODES } from './types.ts';
 
 export interface StoreOptions {
 	/** Load the realistic seed data (seed.ts). Default true. */
@@ -38,16 +46,40 @@ export type TaskInput = Partial<Omit<Task, 'evaluators'>> & {
 
 export type RunInput = Partial<TaskRun>;
 
+/**
+ * addSpans input: any span field, with context (trace_id, span_id) filled in where left out. kind and status_code
+ * take any casing (a plain string, so test data needs no `as const`); unknown values throw.
+ */
+export type SpanInput = Partial<Omit<Span, 'context' | 'kind' | 'status_code'>> & {
+	context?: Partial<Span['context']>;
+	kind?: string;
+	status_code?: string;
+};
+
+function spanEnum<T extends string>(value: string, allowed: readonly T[], field: string): T {
+	const known = normaliseEnum(value, allowed);
+	if (!known) throw new Error(`Span ${field} '${value}' is not one of ${allowed.join(', ')}`);
+	return known;
+}
+
 export type FinishCounts = Partial<TaskRunCounts> & { failure_reason?: string | null };
 
 /** What POST /v2/tasks/{id}/trigger has worked out for a new run. */
 export interface RunPlan {
 	data_start_time: string | null;
 	data_end_time: string | null;
-	/** Items the run will process; turned into plausible counts when it completes. */
-	total: number;
-	/** RUN_EXPERIMENT: the experiment to provision when the run starts. */
-	experiment?: { name: string; dataset_id: string; dataset_version_id: string | null };
+	/** A run planned without `experiment.example_ids` or `evaluation`: the items it processes, made into plausible counts. */
+	total?: number;
+	/**
+	 * RUN_EXPERIMENT: the experiment to provision when the run starts, and the examples it runs (dataset order); when
+	 * example_ids is given the run fills the experiment with one run per example on completion, and its counts are those.
+	 */
+	experiment?: { name: string; dataset_id: string; dataset_version_id: string | null; example_ids?: string[] };
+	/**
+	 * Evaluation runs: what the run covers. When given, the run writes its evaluations on completion
+	 * (run-effects.ts) and its counts are what it wrote; without it, counts are made up from `total`.
+	 */
+	evaluation?: { override_evaluations: boolean; max_spans: number; experiment_ids?: string[] };
 }
 
 /** Bookkeeping for a triggered run that still moves PENDING → RUNNING → COMPLETED on its own. */
@@ -55,15 +87,21 @@ interface RunProgress {
 	createdMs: number;
 	durationMs: number;
 	counts: TaskRunCounts;
+	/** Cleared once the experiment is provisioned. */
 	experiment?: RunPlan['experiment'];
+	exampleIds?: string[];
+	evaluation?: RunPlan['evaluation'];
 }
 
 const FIRST_RUNTIME_NUMBER = 70_001;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A deterministic lowercase hex id (OpenTelemetry trace ids are 32 hex digits, span ids 16). */
+const hexId = (seed: string, digits: number) => createHash('sha256').update(seed).digest('hex').slice(0, digits);
+
 /**
- * The sandbox's in-memory data. Every collection is a Map keyed by id; Map iteration order is insertion order,
- * which is also the order list endpoints return (except datasets and evaluators, which §3 says are sorted).
+ * The sandbox's in-memory data. Every collection is a Map of plain JSON objects; Map iteration order is insertion
+ * order, which is also the order list endpoints return (except datasets and evaluators, which §3 says are sorted).
  */
 export class Store {
 	spaces = new Map<string, Space>();
@@ -75,6 +113,10 @@ export class Store {
 	integrations = new Map<string, Integration>();
 	tasks = new Map<string, Task>();
 	runs = new Map<string, TaskRun>();
+	/** Experiment id → its runs in insertion order (results-api.md §3.2 "stable insertion order"). */
+	experimentRuns = new Map<string, ExperimentRun[]>();
+	/** Project id → its spans in insertion order (POST /v2/spans sorts them newest first). */
+	spans = new Map<string, Span[]>();
 
 	/** Duration given to runs created by a trigger from now on; runs already under way keep theirs. */
 	runDurationMs: number;
@@ -86,6 +128,8 @@ export class Store {
 	#seed: boolean;
 	#nextNumber = new Map<string, number>();
 	#bulkCounter = 0;
+	#experimentRunCounter = 0;
+	#spanCounter = 0;
 	#taskListCache: Task[] | undefined;
 	#runIdsByTask = new Map<string, string[]>();
 	#progress = new Map<string, RunProgress>();
@@ -108,11 +152,15 @@ export class Store {
 			this.integrations,
 			this.tasks,
 			this.runs,
+			this.experimentRuns,
+			this.spans,
 		]) {
 			collection.clear();
 		}
 		this.#nextNumber.clear();
 		this.#bulkCounter = 0;
+		this.#experimentRunCounter = 0;
+		this.#spanCounter = 0;
 		this.#taskListCache = undefined;
 		this.#runIdsByTask.clear();
 		this.#progress.clear();
@@ -124,6 +172,78 @@ export class Store {
 		const num = this.#nextNumber.get(kind) ?? FIRST_RUNTIME_NUMBER;
 		this.#nextNumber.set(kind, num + 1);
 		return randomId(kind, num);
+	}
+
+	// ---- experiment runs and spans ---------------------------------------------------------------------------------
+
+	/** The experiment's runs in insertion order ([] when it has none). */
+	experimentRunsOf(experimentId: string): ExperimentRun[] {
+		return this.experimentRuns.get(experimentId) ?? [];
+	}
+
+	/**
+	 * Appends runs to an experiment and returns the stored objects. Defaults: a deterministic id (`ExperimentRun:<n>`,
+	 * numbered per store), example_id the dataset's examples in order (cycling), output a string and error null;
+	 * a run given an `error` gets output null unless it says otherwise. Throws for an unknown experiment.
+	 */
+	addExperimentRuns(experimentId: string, runs: Array<Partial<ExperimentRun>>): ExperimentRun[] {
+		const experiment = this.experiments.get(experimentId);
+		if (!experiment) throw new Error(`No experiment ${experimentId} in the sandbox store`);
+		const examples = this.datasets.get(experiment.dataset_id)?.examples ?? [];
+		const stored = this.experimentRuns.get(experimentId) ?? [];
+		const added = runs.map((partial) => {
+			const number = ++this.#experimentRunCounter;
+			const failed = partial.error !== undefined && partial.error !== null;
+			const exampleId =
+				partial.example_id ?? examples[stored.length % Math.max(1, examples.length)]?.id ?? seededId('DatasetExample', 90_000 + number);
+			const run: ExperimentRun = {
+				...partial,
+				id: partial.id ?? seededId('ExperimentRun', number),
+				example_id: exampleId,
+				output: partial.output !== undefined ? partial.output : failed ? null : `Output ${number}`,
+				error: partial.error ?? null,
+			};
+			stored.push(run);
+			return run;
+		});
+		this.experimentRuns.set(experimentId, stored);
+		return added;
+	}
+
+	/** The project's spans in insertion order ([] when it has none). */
+	spansOf(projectId: string): Span[] {
+		return this.spans.get(projectId) ?? [];
+	}
+
+	/**
+	 * Appends spans to a project and returns the stored objects. Defaults: name 'span', kind 'LLM', a new trace and
+	 * span id (deterministic hex, numbered per store), start_time now, end_time 1 s later; other keys only as given.
+	 * Throws for an unknown project.
+	 */
+	addSpans(projectId: string, spans: SpanInput[]): Span[] {
+		if (!this.projects.has(projectId)) throw new Error(`No project ${projectId} in the sandbox store`);
+		const stored = this.spans.get(projectId) ?? [];
+		const added = spans.map((partial) => {
+			const number = ++this.#spanCounter;
+			const start = partial.start_time ?? iso(this.now());
+			const { kind, status_code, ...fields } = partial;
+			const span: Span = {
+				name: 'span',
+				...fields,
+				kind: spanEnum(kind ?? 'LLM', SPAN_KINDS, 'kind'),
+				context: {
+					trace_id: partial.context?.trace_id ?? hexId(`trace:${number}`, 32),
+					span_id: partial.context?.span_id ?? hexId(`span:${number}`, 16),
+				},
+				start_time: start,
+				end_time: partial.end_time ?? iso(Date.parse(start) + 1000),
+			};
+			if (status_code !== undefined) span.status_code = spanEnum(status_code, SPAN_STATUS_CODES, 'status_code');
+			stored.push(span);
+			return span;
+		});
+		this.spans.set(projectId, stored);
+		return added;
 	}
 
 	// ---- tasks ----------------------------------------------------------------------------------------------
@@ -332,8 +452,10 @@ export class Store {
 		this.#progress.set(id, {
 			createdMs,
 			durationMs: this.runDurationMs,
-			counts: plannedCounts(plan.total, id),
+			counts: plannedCounts(plan.total ?? 0, id),
 			experiment: plan.experiment,
+			exampleIds: plan.experiment?.example_ids,
+			evaluation: plan.evaluation,
 		});
 		// The trigger is the first sign of a new run for pollers watching last_run_at.
 		task.last_run_at = run.created_at;
@@ -360,7 +482,8 @@ export class Store {
 				this.#provisionExperiment(run, progress);
 			}
 			if (elapsed >= progress.durationMs) {
-				this.#complete(run, 'COMPLETED', iso(progress.createdMs + progress.durationMs), progress.counts, null);
+				const outcome = this.#outcome(run, progress);
+				this.#complete(run, outcome.status, iso(progress.createdMs + progress.durationMs), outcome.counts, outcome.failure_reason);
 			}
 		}
 	}
@@ -369,17 +492,36 @@ export class Store {
 	#provisionExperiment(run: TaskRun, progress: RunProgress): void {
 		const plan = progress.experiment;
 		if (!plan || run.experiment_id) return;
+		const createdAt = run.run_started_at ?? run.created_at;
 		const experiment: Experiment = {
 			id: this.nextId('Experiment'),
 			name: plan.name,
 			dataset_id: plan.dataset_id,
 			dataset_version_id: plan.dataset_version_id,
 			space_id: this.datasets.get(plan.dataset_id)?.space_id ?? '',
-			created_at: run.run_started_at ?? run.created_at,
+			created_at: createdAt,
+			updated_at: createdAt,
 		};
 		this.experiments.set(experiment.id, experiment);
 		run.experiment_id = experiment.id;
 		progress.experiment = undefined;
+	}
+
+	/**
+	 * What a triggered run leaves behind when it completes (run-effects.ts): the experiment's runs, or the evaluations
+	 * it writes; a run planned without either (store.startRun called directly) keeps its made-up counts.
+	 */
+	#outcome(run: TaskRun, progress: RunProgress): RunOutcome {
+		const task = this.tasks.get(run.task_id);
+		if (task && progress.exampleIds && run.experiment_id) {
+			return runExperiment(this, task, run.experiment_id, progress.exampleIds);
+		}
+		if (task && progress.evaluation) {
+			const window =
+				run.data_start_time && run.data_end_time ? { start: run.data_start_time, end: run.data_end_time } : undefined;
+			return writeEvaluations(this, task, { ...progress.evaluation, window });
+		}
+		return { status: 'COMPLETED', counts: progress.counts, failure_reason: null };
 	}
 
 	#complete(
@@ -412,7 +554,8 @@ export class Store {
 		if (progress && status !== 'CANCELLED') this.#provisionExperiment(run, progress);
 		const finishedMs = Math.max(this.now(), Date.parse(run.created_at));
 		run.run_started_at ??= run.created_at;
-		const defaults = progress && status === 'COMPLETED' ? progress.counts : defaultCounts(status, run.id);
+		// A COMPLETED finish applies the run's effects; its counts are what was written unless the caller gives some.
+		const defaults = progress && status === 'COMPLETED' ? this.#outcome(run, progress).counts : defaultCounts(status, run.id);
 		this.#complete(
 			run,
 			status,

@@ -73,13 +73,107 @@ export interface Experiment {
 	dataset_version_id: string | null;
 	space_id: string;
 	created_at: string;
+	/** results-api.md §3.1 (always in responses); optional here so records inserted directly stay valid: created_at stands in. */
+	updated_at?: string;
 }
 
+/** results-api.md §3.2: a human annotation on an experiment run or span (note `text`, not `explanation`). */
+export interface Annotation {
+	name: string;
+	label?: string;
+	score?: number;
+	text?: string;
+	updated_at?: string;
+	annotator?: { id: string; email: string };
+}
+
+/**
+ * results-api.md §3.2. Open object: besides these keys a run carries user fields (e.g. `latency_ms`) and the flat
+ * evaluation keys `eval.<name>.label`, `eval.<name>.score`, `eval.<name>.explanation` that dataset-based eval runs write.
+ */
+export interface ExperimentRun {
+	id: string;
+	example_id: string;
+	output: string | null;
+	error: string | null;
+	annotations?: Annotation[];
+	[field: string]: unknown;
+}
+
+export const SPAN_KINDS = ['LLM', 'CHAIN', 'RETRIEVER', 'EMBEDDING', 'AGENT', 'TOOL', 'RERANKER', 'GUARDRAIL', 'EVALUATOR', 'PROMPT', 'UNKNOWN'] as const;
+export type SpanKind = (typeof SPAN_KINDS)[number];
+export const SPAN_STATUS_CODES = ['OK', 'ERROR', 'UNSET'] as const;
+export type SpanStatusCode = (typeof SPAN_STATUS_CODES)[number];
+
+/** results-api.md §5.2: the four fields are all an evaluation has. */
+export interface Evaluation {
+	name: string;
+	label?: string;
+	score?: number;
+	explanation?: string;
+}
+
+export interface SpanEvent {
+	name: string;
+	timestamp: string;
+	attributes?: JsonObject;
+}
+
+/** results-api.md §5.2. Optional keys are left out of the stored object (and so of the response) when absent. */
+export interface Span {
+	name: string;
+	context: { trace_id: string; span_id: string };
+	kind: SpanKind;
+	parent_id?: string;
+	start_time: string;
+	end_time: string;
+	/** Absent means UNSET. */
+	status_code?: SpanStatusCode;
+	status_message?: string;
+	/** Flat dotted keys, as in the spec example ("llm.model_name"), without the `attributes.` prefix filters use. */
+	attributes?: JsonObject;
+	annotations?: Annotation[];
+	trace_annotations?: Annotation[];
+	evaluations?: Evaluation[];
+	events?: SpanEvent[];
+}
+
+export type DataGranularity = 'SPAN' | 'TRACE' | 'SESSION';
+
+/** results-api.md §6: TEMPLATE versions. `name` is the eval column name written onto spans and runs. */
+export interface TemplateConfig {
+	name: string;
+	template: string;
+	/** label → score; null for legacy freeform evaluators ([Go]). */
+	classification_choices: Record<string, number> | null;
+	include_explanations: boolean;
+	data_granularity: DataGranularity | null;
+	direction: 'MAXIMIZE' | 'MINIMIZE';
+}
+
+/** results-api.md §6: CODE versions. */
+export interface CodeConfig {
+	name: string;
+	type: 'MANAGED' | 'CUSTOM';
+	data_granularity: DataGranularity | null;
+	/** MANAGED only. */
+	managed_evaluator?: string;
+	/** CUSTOM only: the evaluator's source (a sandbox addition, shown as-is). */
+	code?: string;
+}
+
+/** results-api.md §6. HARNESS and REMOTE versions carry only the common fields. */
 export interface EvaluatorVersion {
 	id: string;
 	commit_hash: string;
-	commit_message: string;
+	commit_message: string | null;
 	created_at: string;
+	/** Optional so records inserted directly stay valid; presented from the owning evaluator when absent. */
+	evaluator_id?: string;
+	type?: EvaluatorType;
+	created_by_user_id?: string | null;
+	template_config?: TemplateConfig;
+	code_config?: CodeConfig;
 }
 
 export interface Evaluator {
@@ -90,6 +184,8 @@ export interface Evaluator {
 	space_id: string;
 	created_at: string;
 	updated_at: string;
+	/** Optional so records inserted directly stay valid (presented as null). */
+	created_by_user_id?: string | null;
 	/** Oldest first; the last entry is "latest". */
 	versions: EvaluatorVersion[];
 }

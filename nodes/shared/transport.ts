@@ -19,8 +19,10 @@ export type ArizeFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFu
 
 export const CREDENTIAL_TYPE = 'arizeApi';
 
-/** Arize caps every list endpoint at 100 items per page (§3 of the reference). */
+/** Arize caps the task, run and lookup lists at 100 items per page (§3 of the reference). */
 export const MAX_PAGE_SIZE = 100;
+/** Experiment runs and spans come in pages of up to 500 (results-api.md §2). */
+export const MAX_RESULTS_PAGE_SIZE = 500;
 
 const DEFAULT_TIMEOUT_SECONDS = 60;
 const MAX_RATE_LIMIT_RETRIES = 5;
@@ -169,6 +171,13 @@ export interface ListRequest {
 	/** The key that holds the items in the response, e.g. `tasks` or `task_runs`. */
 	listKey: string;
 	qs?: IDataObject;
+	/**
+	 * A list read with POST (`/v2/spans`): its filters go in this body, sent unchanged with every page, while `limit`
+	 * and `cursor` stay in the query string. Such a POST only reads, so it is retried like a GET.
+	 */
+	body?: IDataObject;
+	/** The endpoint's largest page; MAX_PAGE_SIZE unless it allows more. */
+	maxPageSize?: number;
 	itemIndex?: number;
 }
 
@@ -185,8 +194,9 @@ export async function arizeApiRequestAllItems(
 	const seenCursors = new Set<string>();
 	let emptyPagesInARow = 0;
 	let cursor: string | undefined;
+	const maxPageSize = list.maxPageSize ?? MAX_PAGE_SIZE;
 	do {
-		const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, limit - items.length);
+		const pageSize = limit === undefined ? maxPageSize : Math.min(maxPageSize, limit - items.length);
 		const page = await arizeApiRequestPage.call(this, list, pageSize, cursor);
 		items.push(...page.items);
 		cursor = page.nextCursor;
@@ -216,9 +226,11 @@ export async function arizeApiRequestPage(
 	cursor?: string,
 ): Promise<{ items: IDataObject[]; nextCursor?: string }> {
 	const page = (await arizeApiRequest.call(this, {
-		method: 'GET',
+		method: list.body ? 'POST' : 'GET',
 		path: list.path,
 		qs: { ...list.qs, limit: pageSize, cursor },
+		body: list.body,
+		idempotent: true,
 		itemIndex: list.itemIndex,
 	})) as Page;
 	const items = page[list.listKey];

@@ -3,7 +3,6 @@ import {
 	presentAiIntegration,
 	presentDataset,
 	presentEvaluator,
-	presentEvaluatorVersion,
 	presentExperiment,
 	presentIntegration,
 	presentProject,
@@ -110,14 +109,6 @@ function listEvaluators({ store, query, casing }: RouteContext) {
 	return { status: 200, body: { evaluators: page.map((evaluator) => presentEvaluator(evaluator, casing)), pagination } };
 }
 
-function listEvaluatorVersions({ store, params, query }: RouteContext) {
-	const evaluator = store.evaluators.get(params.evaluator_id);
-	if (!evaluator) throw notFound(`Evaluator '${params.evaluator_id}' was not found.`);
-	// Order is undocumented; newest first puts "latest" at the top of a dropdown.
-	const versions = [...evaluator.versions].reverse();
-	const { page, pagination } = paginate(versions, query, `evaluator_versions:${evaluator.id}`, {});
-	return { status: 200, body: { evaluator_versions: page.map(presentEvaluatorVersion), pagination } };
-}
 
 function listAiIntegrations({ store, query, casing }: RouteContext) {
 	const space = readSpaceFilters(store, query);
@@ -165,7 +156,6 @@ export const lookupRoutes: Route[] = [
 	{ method: 'GET', pattern: '/v2/datasets/:dataset_id/examples', handler: listDatasetExamples },
 	{ method: 'GET', pattern: '/v2/experiments', handler: listExperiments },
 	{ method: 'GET', pattern: '/v2/evaluators', handler: listEvaluators },
-	{ method: 'GET', pattern: '/v2/evaluators/:evaluator_id/versions', handler: listEvaluatorVersions },
 	{ method: 'GET', pattern: '/v2/ai-integrations', handler: listAiIntegrations },
 	{ method: 'GET', pattern: '/v2/integrations', handler: listIntegrations },
 ];

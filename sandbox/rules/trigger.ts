@@ -60,7 +60,7 @@ function planEvaluationRun(task: Task, rawBody: unknown, store: Store): RunPlan 
 	const startMs = readDateTime(body, 'data_start_time', '');
 	const endMs = readDateTime(body, 'data_end_time', '');
 	const maxSpans = readInteger(body, 'max_spans', '');
-	readBoolean(body, 'override_evaluations', '');
+	const overrideEvaluations = readBoolean(body, 'override_evaluations', '') ?? false;
 	const experimentIds = readStringArray(body, 'experiment_ids', '');
 	const isDatasetTask = task.dataset_id !== null;
 
@@ -109,19 +109,8 @@ function planEvaluationRun(task: Task, rawBody: unknown, store: Store): RunPlan 
 	return {
 		data_start_time: window?.start ?? null,
 		data_end_time: window?.end ?? null,
-		total: evaluationTotal(task, store, maxSpans ?? DEFAULT_MAX_SPANS, experimentIds),
+		evaluation: { override_evaluations: overrideEvaluations, max_spans: maxSpans ?? DEFAULT_MAX_SPANS, experiment_ids: experimentIds },
 	};
-}
-
-/** How many items an eval run processes: examples × experiments for dataset tasks, a sampled span count otherwise. */
-function evaluationTotal(task: Task, store: Store, maxSpans: number, experimentIds: string[] | undefined): number {
-	if (task.dataset_id !== null) {
-		const examples = store.datasets.get(task.dataset_id)?.examples.length ?? 0;
-		const experiments = experimentIds?.length ? experimentIds.length : task.experiment_ids.length;
-		return Math.min(maxSpans, examples * Math.max(1, experiments));
-	}
-	const spans = 150 + (task.id.charCodeAt(task.id.length - 2) % 250);
-	return Math.min(maxSpans, Math.max(1, Math.round(spans * (task.sampling_rate ?? 1))));
 }
 
 function planExperimentRun(task: Task, rawBody: unknown, store: Store): RunPlan {
@@ -166,15 +155,16 @@ function planExperimentRun(task: Task, rawBody: unknown, store: Store): RunPlan 
 	if (store.experimentNamesIn(dataset.id).has(experimentName)) {
 		throw conflict(`An experiment named '${experimentName}' already exists in dataset '${dataset.name}'; experiment names must be unique within a dataset.`);
 	}
-	const total = exampleIds?.length ?? Math.min(maxExamples ?? Infinity, dataset.examples.length);
+	// §5.8: example_ids, or the first max_examples in dataset order, or all examples.
+	const selected = exampleIds ?? dataset.examples.slice(0, maxExamples ?? dataset.examples.length).map((example) => example.id);
 	return {
 		data_start_time: null,
 		data_end_time: null,
-		total,
 		experiment: {
 			name: experimentName,
 			dataset_id: dataset.id,
 			dataset_version_id: versionId ?? dataset.versions.at(-1)?.id ?? null,
+			example_ids: selected,
 		},
 	};
 }

@@ -100,6 +100,34 @@ describe('the example workflows in n8n (n8n execute --id … --rawOutput)', () =
 		expect(passed).toEqual([{ verdict: 'passed', evaluated: run.num_successes, errors: run.num_errors }]);
 	});
 
+	it('06 runs an experiment, sums up its results with Get Results, and the IF passes it on its error rate', async () => {
+		const execution = await executeWorkflow('arizeExample0006');
+		expectSuccess(execution);
+
+		const run = outputItems(execution, 'Run Experiment')![0] as unknown as TaskRun & { experiment_id: string };
+		expect(run).toMatchObject({ task_id: SEED.taskIds.promptGeneration, status: 'COMPLETED' });
+		expect(run.experiment_id).toEqual(expect.any(String));
+
+		// The summary agrees with the experiment runs the sandbox holds, one per dataset example.
+		const path = `/v2/experiments/${encodeURIComponent(run.experiment_id)}/runs?limit=500`;
+		const { experiment_runs: experimentRuns } = await arize<{ experiment_runs: Array<{ error?: string | null }> }>('GET', path);
+		const errors = experimentRuns.filter((experimentRun) => experimentRun.error).length;
+		expect(experimentRuns.length).toBe(run.num_successes + run.num_errors);
+		expect(outputItems(execution, 'Get Results')).toEqual([
+			expect.objectContaining({
+				task_run_id: run.id,
+				task_id: SEED.taskIds.promptGeneration,
+				read_from: 'experiment runs',
+				results: experimentRuns.length,
+				errors,
+				error_rate: errors / experimentRuns.length,
+			}),
+		]);
+		const passes = errors / experimentRuns.length < 0.2;
+		expect(outputItems(execution, passes ? 'Ship It' : 'Too Many Errors')).toHaveLength(1);
+		expect(outputItems(execution, passes ? 'Too Many Errors' : 'Ship It')).toBeUndefined();
+	});
+
 	it('05 (AI agent with the Arize Tasks tool) imports with n8n import:workflow without an error', async () => {
 		const file = path.join(ROOT, 'examples', '05-ai-agent-with-arize-tool.json');
 		const run = await runN8n(['import:workflow', `--input=${file}`]);

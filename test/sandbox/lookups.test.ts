@@ -113,7 +113,8 @@ describe('lookup endpoints (§6)', () => {
 				dataset_id: SEED.datasetId,
 				dataset_version_id: SEED.datasetVersionIds.v1,
 				space_id: SEED.spaceId,
-				created_at: expect.any(String),
+				created_at: '2026-03-05T10:12:00.000Z',
+				updated_at: '2026-03-05T10:16:00.000Z',
 			});
 		});
 
@@ -155,10 +156,21 @@ describe('lookup endpoints (§6)', () => {
 				[...SEED.evaluatorVersionIds.hallucination].reverse(),
 			);
 			expect(response.body.evaluator_versions[0]).toEqual({
-				id: expect.any(String),
+				id: SEED.evaluatorVersionIds.hallucination[2],
+				evaluator_id: SEED.evaluatorIds.hallucination,
 				commit_hash: expect.stringMatching(/^[0-9a-f]{40}$/),
-				commit_message: expect.any(String),
-				created_at: expect.any(String),
+				commit_message: 'Ask for a one-sentence explanation',
+				created_at: '2026-10-02T08:45:00.000Z',
+				created_by_user_id: SEED.otherUserId,
+				type: 'TEMPLATE',
+				template_config: {
+					name: 'hallucination',
+					template: expect.stringContaining('{output}'),
+					classification_choices: { hallucinated: 0, factual: 1 },
+					include_explanations: true,
+					data_granularity: 'SPAN',
+					direction: 'MAXIMIZE',
+				},
 			});
 			expectProblem(await ctx.api.get('/v2/evaluators/RXZhbHVhdG9yOjk5/versions'), 404);
 		});

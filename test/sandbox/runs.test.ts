@@ -38,7 +38,13 @@ describe('task runs', () => {
 			sampling_rate: 0.5,
 			evaluators: [{ evaluator_id: SEED.evaluatorIds.relevance }],
 		});
-		ctx.sandbox.store.addRun(task.id, { created_at: new Date(ctx.sandbox.store.now() - 3_600_000).toISOString() });
+		const now = ctx.sandbox.store.now();
+		ctx.sandbox.store.addRun(task.id, { created_at: new Date(now - 3_600_000).toISOString() });
+		// Fresh spans in the window the next trigger covers (since the run above), so the run has data to label.
+		ctx.sandbox.store.addSpans(
+			SEED.projectIds.ragSearch,
+			Array.from({ length: 20 }, (_, i) => ({ start_time: new Date(now - 1_800_000 + i * 1000).toISOString() })),
+		);
 		return task;
 	};
 

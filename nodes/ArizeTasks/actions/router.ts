@@ -21,6 +21,7 @@ const operations: Record<string, Record<string, OperationExecute>> = {
 		cancel: taskRun.cancel.execute,
 		get: taskRun.get.execute,
 		getAll: taskRun.getAll.execute,
+		getResults: taskRun.getResults.execute,
 		wait: taskRun.wait.execute,
 	},
 };

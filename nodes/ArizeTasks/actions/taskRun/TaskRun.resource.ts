@@ -3,9 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as cancel from './cancel.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
+import * as getResults from './getResults.operation';
 import * as wait from './wait.operation';
 
-export { cancel, get, getAll, wait };
+export { cancel, get, getAll, getResults, wait };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,6 +20,12 @@ export const description: INodeProperties[] = [
 			{ name: 'Get', value: 'get', description: 'Get a task run', action: 'Get a task run' },
 			{ name: 'Get Many', value: 'getAll', description: 'List the runs of a task', action: 'Get many task runs' },
 			{
+				name: 'Get Results',
+				value: 'getResults',
+				description: 'Get what a run produced: experiment runs, or the labels its evaluators wrote',
+				action: 'Get the results of a task run',
+			},
+			{
 				name: 'Wait',
 				value: 'wait',
 				description: 'Wait until a run is completed, failed or cancelled',
@@ -30,5 +37,6 @@ export const description: INodeProperties[] = [
 	...cancel.description,
 	...get.description,
 	...getAll.description,
+	...getResults.description,
 	...wait.description,
 ];
