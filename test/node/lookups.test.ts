@@ -163,6 +163,60 @@ describe('Load options (dropdowns)', () => {
 		]);
 	});
 
+	it('getEvaluators for a Template Evaluation task: only TEMPLATE evaluators, each with the variables its latest template expects', async () => {
+		const options = await loadOptions(
+			'getEvaluators',
+			{ resource: 'task', operation: 'create', taskType: 'TEMPLATE_EVALUATION' },
+			'parameters.evaluators.evaluator[0].evaluatorId',
+		);
+		expect(options).toEqual([
+			{
+				name: 'Hallucination Eval',
+				value: SEED.evaluatorIds.hallucination,
+				description:
+					'TEMPLATE evaluator · expects {input}, {reference}, {output} · LLM judge: is the answer supported by the retrieved context?',
+			},
+			{
+				name: 'Relevance Eval',
+				value: SEED.evaluatorIds.relevance,
+				description: 'TEMPLATE evaluator · expects {input}, {output} · LLM judge: does the answer address the question?',
+			},
+		]);
+		expect(arize.sandbox.requests.map(summary)).toEqual(
+			expect.arrayContaining([
+				{ method: 'GET', path: '/v2/evaluators', query: { limit: '100' } },
+				{ method: 'GET', path: `/v2/evaluators/${encodeURIComponent(SEED.evaluatorIds.hallucination)}`, query: {} },
+				{ method: 'GET', path: `/v2/evaluators/${encodeURIComponent(SEED.evaluatorIds.relevance)}`, query: {} },
+			]),
+		);
+		expect(arize.sandbox.requests).toHaveLength(3);
+	});
+
+	it('getEvaluators for a Code Evaluation task (Update): only CODE evaluators, and no template to read', async () => {
+		const options = await loadOptions(
+			'getEvaluators',
+			{ resource: 'task', operation: 'update', taskType: 'CODE_EVALUATION', replaceEvaluators: true },
+			'parameters.evaluators.evaluator[0].evaluatorId',
+		);
+		expect(options).toEqual([
+			{
+				name: 'JSON Format Check',
+				value: SEED.evaluatorIds.jsonFormat,
+				description: 'CODE evaluator · Python check that the output parses as JSON and matches the reply schema.',
+			},
+		]);
+		expect(arize.sandbox.requests.map(summary)).toEqual([{ method: 'GET', path: '/v2/evaluators', query: { limit: '100' } }]);
+	});
+
+	it('getEvaluators: an evaluator whose template cannot be read is listed without variables', async () => {
+		arize.sandbox.faults.inject({ status: 404 }, { path: `/v2/evaluators/${encodeURIComponent(SEED.evaluatorIds.relevance)}` });
+		const options = await loadOptions('getEvaluators', { resource: 'task', operation: 'create', taskType: 'TEMPLATE_EVALUATION' });
+		expect(options.map((option) => option.description)).toEqual([
+			'TEMPLATE evaluator · expects {input}, {reference}, {output} · LLM judge: is the answer supported by the retrieved context?',
+			'TEMPLATE evaluator · LLM judge: does the answer address the question?',
+		]);
+	});
+
 	it('getEvaluators: reads every page (n8n loads a dropdown whole)', async () => {
 		for (let i = 0; i < 150; i++) {
 			const id = arize.sandbox.store.nextId('Evaluator');
