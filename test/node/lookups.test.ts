@@ -209,7 +209,7 @@ describe('Load options (dropdowns)', () => {
 	});
 
 	it('getEvaluators: an evaluator whose template cannot be read is listed without variables', async () => {
-		arize.sandbox.faults.inject({ status: 404 }, { path: `/v2/evaluators/${encodeURIComponent(SEED.evaluatorIds.relevance)}` });
+		arize.sandbox.faults.inject({ kind: 'malformed-json' }, { path: `/v2/evaluators/${encodeURIComponent(SEED.evaluatorIds.relevance)}` });
 		const options = await loadOptions('getEvaluators', { resource: 'task', operation: 'create', taskType: 'TEMPLATE_EVALUATION' });
 		expect(options.map((option) => option.description)).toEqual([
 			'TEMPLATE evaluator · expects {input}, {reference}, {output} · LLM judge: is the answer supported by the retrieved context?',
