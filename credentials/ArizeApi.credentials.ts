@@ -50,6 +50,7 @@ export class ArizeApi implements ICredentialType {
 			required: true,
 			placeholder: 'https://arize.example.com',
 			description: 'The host of your Arize deployment, without a path (the node appends /v2/...)',
+			hint: 'Host only, e.g. https://arize.example.com (not …/v2/). A test that fails with ENOTFOUND means the host name does not resolve: check its spelling, or choose the Region instead of Custom.',
 			displayOptions: { show: { region: ['custom'] } },
 		},
 		{
@@ -83,6 +84,15 @@ export class ArizeApi implements ICredentialType {
 			qs: { limit: 1 },
 		},
 		rules: [
+			// GET /v2/spaces has no 404 (§1): a 404 means the URL is not Arize's API root, typically a Base URL with a path.
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'Not Found (404) at /v2/spaces: this is not the root of an Arize API. With Region Custom, enter the Base URL without a path: remove /v2/ and anything after the host (e.g. https://arize.example.com).',
+				},
+			},
 			{
 				type: 'responseCode',
 				properties: {

@@ -12,7 +12,7 @@ import { RequestsStopped, useRequestGate } from '../shared/requestGate';
 import { arizeApiRequest, arizeApiRequestAllItems, arizePath } from '../shared/transport';
 import type { Task, TaskRun } from '../shared/types';
 import { isTerminal, normaliseTask, normaliseTaskRun } from '../shared/types';
-import { searchTasks } from '../ArizeTasks/methods/listSearch';
+import { searchDatasets, searchProjects, searchSpaces, searchTasks } from '../ArizeTasks/methods/listSearch';
 import type { FinishedRun } from './runWatcher';
 import { abandonedAfterMs, newestState, oneAtATime, rememberState } from './overlappingPolls';
 import { inspectionOrder, isWatcherState, settle, tasksToInspect } from './runWatcher';
@@ -79,7 +79,7 @@ export class ArizeTasksTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchTasks } };
+	methods = { listSearch: { searchTasks, searchSpaces, searchProjects, searchDatasets } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const startedAt = Date.now();

@@ -71,15 +71,17 @@ export const taskLocator = arizeLocator('Task', 'taskId', 'searchTasks', 'T25saW
 export const projectLocator = arizeLocator('Project', 'projectId', 'searchProjects', 'TW9kZWw6MTIzOmFCY0Q=');
 export const datasetLocator = arizeLocator('Dataset', 'datasetId', 'searchDatasets', 'RGF0YXNldDo0NTY6eFl6');
 
+/**
+ * A scoping filter: the same resource locator as the required fields, optional. A workflow saved when these filters
+ * were plain ID boxes keeps its string: n8n hands an old string on unchanged where a locator is declared now.
+ */
+function filterLocator(displayName: string, name: string, searchListMethod: string, example: string, description: string) {
+	return { ...arizeLocator(displayName, name, searchListMethod, example), required: false, description };
+}
+
 /** The list filters of GET /v2/tasks (§5.1), shared by Get Many and the trigger node. */
 export const taskFilterOptions: INodeProperties[] = [
-	{
-		displayName: 'Dataset ID',
-		name: 'datasetId',
-		type: 'string',
-		default: '',
-		description: 'Only tasks on this dataset',
-	},
+	filterLocator('Dataset', 'datasetId', 'searchDatasets', 'RGF0YXNldDo0NTY6eFl6', 'Only tasks on this dataset'),
 	{
 		displayName: 'Name Contains',
 		name: 'name',
@@ -87,20 +89,8 @@ export const taskFilterOptions: INodeProperties[] = [
 		default: '',
 		description: 'Only tasks whose name contains this text (case-insensitive)',
 	},
-	{
-		displayName: 'Project ID',
-		name: 'projectId',
-		type: 'string',
-		default: '',
-		description: 'Only tasks on this project',
-	},
-	{
-		displayName: 'Space ID',
-		name: 'spaceId',
-		type: 'string',
-		default: '',
-		description: 'Only tasks in this space',
-	},
+	filterLocator('Project', 'projectId', 'searchProjects', 'TW9kZWw6MTIzOmFCY0Q=', 'Only tasks on this project'),
+	filterLocator('Space', 'spaceId', 'searchSpaces', 'U3BhY2U6MTpBYkNk', 'Only tasks in this space'),
 	{
 		displayName: 'Space Name Contains',
 		name: 'spaceName',
@@ -118,21 +108,27 @@ export const taskFilterOptions: INodeProperties[] = [
 	},
 ];
 
+/** The ID a filter holds: a locator's value, or the plain string of a workflow saved before the filters were locators. */
+function filterId(filter: unknown): string | undefined {
+	const value = filter !== null && typeof filter === 'object' ? (filter as { value?: unknown }).value : filter;
+	return value === undefined || value === null ? undefined : String(value).trim();
+}
+
 /** Maps the filter parameters above to the query of GET /v2/tasks. */
 export function taskFilterQuery(filters: {
-	spaceId?: string;
+	spaceId?: unknown;
 	spaceName?: string;
 	name?: string;
-	projectId?: string;
-	datasetId?: string;
+	projectId?: unknown;
+	datasetId?: unknown;
 	type?: string;
 }) {
 	return {
-		space_id: filters.spaceId,
+		space_id: filterId(filters.spaceId),
 		space_name: filters.spaceName,
 		name: filters.name,
-		project_id: filters.projectId,
-		dataset_id: filters.datasetId,
+		project_id: filterId(filters.projectId),
+		dataset_id: filterId(filters.datasetId),
 		type: filters.type,
 	};
 }

@@ -7,12 +7,21 @@ import { chromium, selectors } from 'playwright-core';
 import { Store } from '../../sandbox/index.ts';
 import { env, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { N8nRest } from './lib/n8nRest';
+import { recordedRequests, runsOf } from './lib/sandbox';
 
 // Phase "editor" of ./scripts/e2e: the n8n editor in headless Chromium (Debian's, driven by playwright-core),
 // signed in as the owner. Every check looks for elements (n8n's data-test-id attributes, texts), never at pixels;
 // each step leaves a screenshot in .tools/screenshots/, and a failing step leaves one named FAILED-….
 
-const seedTaskNames = [...new Store({ seed: true }).tasks.values()].map((task) => task.name);
+const seedTasks = [...new Store({ seed: true }).tasks.values()];
+const typeNames: Record<string, string> = {
+	TEMPLATE_EVALUATION: 'Template Evaluation',
+	CODE_EVALUATION: 'Code Evaluation',
+	RUN_EXPERIMENT: 'Run Experiment',
+};
+/** How the Task list names a seed task: its type and the end of its ID (no two seed tasks share a name). */
+const listedAs = (task: { id: string; name: string; type: string }) => `${task.name} (${typeNames[task.type]} · …${task.id.slice(-6)})`;
+const seedTask = (name: string) => seedTasks.find((task) => task.name === name)!;
 const TIMEOUT = 20_000;
 
 let context: BrowserContext;
@@ -139,7 +148,7 @@ async function expectParameters(shown: string[], hidden: string[]): Promise<stri
  * the node, with the sandbox credential), by double-clicking it on the canvas. The checks after the first one start
  * here, so that they do not hang on the node panel's search, which the first check covers.
  */
-async function openArizeTasksNode(operation: string, nodeName: string): Promise<void> {
+async function openArizeTasksNode(operation: string, nodeName: string, parameters: Record<string, unknown> = {}): Promise<void> {
 	const rest = await N8nRest.login();
 	const { data: workflow } = await rest.post<{ data: { id: string } }>('/rest/workflows', {
 		name: `e2e: ${nodeName}`,
@@ -151,7 +160,7 @@ async function openArizeTasksNode(operation: string, nodeName: string): Promise<
 				type: 'n8n-nodes-arize.arizeTasks',
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: { resource: 'task', operation },
+				parameters: { resource: 'task', operation, ...parameters },
 				credentials: { arizeApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Arize API (sandbox)' } },
 			},
 		],
@@ -301,12 +310,13 @@ describe('the n8n editor with Arize Tasks (headless Chromium)', () => {
 				'the task list',
 				async () => {
 					const listed = await page.getByTestId('rlc-item').allInnerTexts();
-					return listed.length >= seedTaskNames.length ? listed.map((name) => name.trim()) : undefined;
+					return listed.length >= seedTasks.length ? listed.map((name) => name.trim()) : undefined;
 				},
 				TIMEOUT,
 				250,
 			);
-			expect(names.slice(0, seedTaskNames.length)).toEqual(seedTaskNames);
+			// Each task with its type and the end of its ID, so same-name tasks can be told apart.
+			expect(names.slice(0, seedTasks.length)).toEqual(seedTasks.map(listedAs));
 		});
 
 		await step('get-task-list-search', async () => {
@@ -320,14 +330,111 @@ describe('the n8n editor with Arize Tasks (headless Chromium)', () => {
 				TIMEOUT,
 				250,
 			);
-			expect(names).toEqual(['Golden Questions Relevance', 'Golden Questions Hallucination', 'Golden Questions JSON Format']);
+			expect(names).toEqual(
+				['Golden Questions Relevance', 'Golden Questions Hallucination', 'Golden Questions JSON Format'].map((name) => listedAs(seedTask(name))),
+			);
 		});
 
 		await step('get-task-chosen', async () => {
 			await page.getByTestId('rlc-item').filter({ hasText: 'Golden Questions Relevance' }).click();
 			await expect(page.getByTestId('resource-locator-taskId').getByTestId('rlc-input').inputValue()).resolves.toBe(
-				'Golden Questions Relevance',
+				listedAs(seedTask('Golden Questions Relevance')),
 			);
+		});
+	});
+
+	it('Trigger Run: a listed task with the wrong Task Type stops with an error naming the field and its type, and starts no run', async () => {
+		const task = seedTask('Support prompt generation (gpt-4.1-mini)');
+		const runsBefore = (await runsOf(task.id)).length;
+		await step('trigger-wrong-type-picked', async () => {
+			await openArizeTasksNode('trigger', 'Trigger a run');
+			await expectParameters(['taskId', 'taskType', 'dataStartTime'], ['experimentName']);
+			await page.getByTestId('resource-locator-taskId').getByTestId('rlc-input').click();
+			await page.getByTestId('rlc-search').fill('prompt generation');
+			await page.getByTestId('rlc-item').filter({ hasText: task.name }).first().click();
+			// The choice says the task's type right above the Task Type field (left at Template Evaluation).
+			await expect(page.getByTestId('resource-locator-taskId').getByTestId('rlc-input').inputValue()).resolves.toBe(listedAs(task));
+		});
+		await step('trigger-wrong-type-error', async () => {
+			const requestsBefore = (await recordedRequests()).length;
+			await page.getByTestId('node-execute-button').first().click();
+			const error = page
+				.getByTestId('ndv')
+				.getByText(`Task Type is Template Evaluation, but the task "${task.name}" is a Run Experiment task`, { exact: false })
+				.first();
+			await error.waitFor();
+			const sent = (await recordedRequests()).slice(requestsBefore);
+			expect(sent.filter((request) => request.path.endsWith('/trigger'))).toEqual([]);
+			expect((await runsOf(task.id)).length).toBe(runsBefore);
+		});
+	});
+
+	it('Get Many: Project and Dataset filters are pickable from a list, and an ID saved as plain text still shows', async () => {
+		const datasetId = [...new Store({ seed: true }).datasets.keys()][0];
+		await step('get-many-filter-locators', async () => {
+			await openArizeTasksNode('getAll', 'Get many tasks', {
+				filters: { projectId: { __rl: true, mode: 'list', value: '' }, datasetId },
+			});
+			// A workflow saved when the filters were ID boxes: the string is shown as it is.
+			await expect(page.getByTestId('resource-locator-datasetId').getByTestId('rlc-input').inputValue()).resolves.toBe(datasetId);
+			await page.getByTestId('resource-locator-projectId').getByTestId('rlc-input').click();
+			await page.getByTestId('rlc-item').filter({ hasText: 'support-chatbot' }).first().click();
+			await expect(page.getByTestId('resource-locator-projectId').getByTestId('rlc-input').inputValue()).resolves.toBe(
+				'support-chatbot',
+			);
+		});
+	});
+
+	it('Create: the Evaluator list offers only the evaluators of the Task Type, with the variables a template expects', async () => {
+		const evaluatorOptions = async (): Promise<string[]> => {
+			await noDropdownOpen();
+			await page.getByTestId('parameter-input-evaluatorId').locator('input').first().click();
+			const options = openDropdowns().locator('.el-select-dropdown__item');
+			let seen = '';
+			const texts = await waitFor(
+				'the evaluator list',
+				async () => {
+					seen = (await openDropdowns().allInnerTexts()).join(' | ');
+					const listed = (await options.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+					return listed.length > 0 && !listed.some((text) => /loading/i.test(text)) ? listed : undefined;
+				},
+				TIMEOUT,
+				250,
+			).catch((error: Error) => {
+				throw new Error(`${error.message}; open dropdowns showed: ${seen || 'none'}`);
+			});
+			await page.keyboard.press('Escape');
+			await noDropdownOpen();
+			return texts;
+		};
+		await step('create-evaluators-template', async () => {
+			await openArizeTasksNode('create', 'Create with evaluators', {
+				taskType: 'TEMPLATE_EVALUATION',
+				evaluators: { evaluator: [{ evaluatorId: '', columnMappings: { pair: [{ key: '', value: '' }] } }] },
+			});
+			const listed = await evaluatorOptions();
+			expect(listed.map((text) => text.split(' TEMPLATE evaluator')[0])).toEqual(['Hallucination Eval', 'Relevance Eval']);
+			expect(listed[0]).toContain('expects {input}, {reference}, {output}');
+			expect(listed[1]).toContain('expects {input}, {output}');
+			const pair = page.getByTestId('fixed-collection-evaluators');
+			await expect(pair.getByTestId('parameter-input-key').locator('input').getAttribute('placeholder')).resolves.toBe('e.g. input');
+			await expect(pair.getByTestId('parameter-input-value').locator('input').getAttribute('placeholder')).resolves.toBe(
+				'e.g. attributes.input.value',
+			);
+			expect(await pair.innerText()).toContain('the Evaluator list shows which ones it expects');
+		});
+		await step('create-evaluators-code', async () => {
+			await selectParameter('taskType', 'Code Evaluation');
+			const listed = await waitFor(
+				'the list to follow the Task Type',
+				async () => {
+					const texts = await evaluatorOptions();
+					return texts.length === 1 ? texts : undefined;
+				},
+				TIMEOUT,
+				500,
+			);
+			expect(listed[0]).toMatch(/^JSON Format Check CODE evaluator/);
 		});
 	});
 

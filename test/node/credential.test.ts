@@ -38,6 +38,31 @@ describe('Arize API credential', () => {
 		expect(result.message).not.toContain(API_KEY);
 	});
 
+	it('fails a Base URL with a path (404) saying to remove the path', async () => {
+		const result = await runCredentialTest({
+			credentialType: new ArizeApi(),
+			credentials: { ...arize.credentials.arizeApi, baseUrl: `${arize.sandbox.url}/v2/` },
+		});
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				'Not Found (404) at /v2/spaces: this is not the root of an Arize API. With Region Custom, enter the Base URL without a path: remove /v2/ and anything after the host (e.g. https://arize.example.com).',
+		});
+		expect(arize.sandbox.requests.map(({ path }) => path)).toEqual(['/v2/v2/spaces']);
+	});
+
+	// A failure without an HTTP answer is worded by n8n from the socket code alone (both lines), whatever the
+	// credential says: the Base URL field's hint is what explains it.
+	it('fails a host that does not resolve with ENOTFOUND, which the Base URL hint explains', async () => {
+		const result = await runCredentialTest({
+			credentialType: new ArizeApi(),
+			credentials: { ...arize.credentials.arizeApi, baseUrl: 'http://arize-host-that-does-not-exist.invalid' },
+		});
+		expect(result).toEqual({ status: 'Error', message: 'ENOTFOUND' });
+		const baseUrl = new ArizeApi().properties.find((property) => property.name === 'baseUrl');
+		expect(baseUrl?.hint).toContain('ENOTFOUND means the host name does not resolve: check its spelling, or choose the Region');
+	});
+
 	it('maps each region to its host', () => {
 		expect(arizeBaseUrl(node, { region: 'global' })).toBe('https://api.arize.com');
 		expect(arizeBaseUrl(node, { region: 'eu-west-1a' })).toBe('https://api.eu-west-1a.arize.com');

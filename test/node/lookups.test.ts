@@ -28,16 +28,16 @@ function addDatasets(count: number) {
 }
 
 describe('List searches (resource locators)', () => {
-	it('searchTasks: sends the typed text as the name filter and labels each task with its type', async () => {
+	it('searchTasks: sends the typed text as the name filter and names each task with its type and the end of its ID (the list shows names only)', async () => {
 		const result = await searchList(arize.credentials, 'searchTasks', ' golden ');
 		expect(arize.sandbox.requests.map(summary)).toEqual([
 			{ method: 'GET', path: '/v2/tasks', query: { name: 'golden', limit: '100' } },
 		]);
 		expect(result).toEqual({
 			results: [
-				{ name: 'Golden Questions Relevance', value: SEED.taskIds.goldenRelevance, description: 'Template evaluation' },
-				{ name: 'Golden Questions Hallucination', value: SEED.taskIds.goldenHallucination, description: 'Template evaluation' },
-				{ name: 'Golden Questions JSON Format', value: SEED.taskIds.goldenJsonFormat, description: 'Code evaluation' },
+				{ name: 'Golden Questions Relevance (Template Evaluation · …qTiZ0=)', value: 'VGFzazo0MDIwNTqTiZ0=', description: undefined },
+				{ name: 'Golden Questions Hallucination (Template Evaluation · …oly+Y=)', value: 'VGFzazo0MDIwNjoly+Y=', description: undefined },
+				{ name: 'Golden Questions JSON Format (Code Evaluation · …rfOZE=)', value: 'VGFzazo0MDIwODrfOZE=', description: undefined },
 			],
 			paginationToken: undefined,
 		});
@@ -47,7 +47,7 @@ describe('List searches (resource locators)', () => {
 		arize.sandbox.setLowercaseEnums(true);
 		const { results } = await searchList(arize.credentials, 'searchTasks', 'judge');
 		expect(results).toEqual([
-			{ name: 'Answer correctness judge (Sonnet)', value: SEED.taskIds.answerCorrectnessJudge, description: 'Run experiment' },
+			{ name: 'Answer correctness judge (Sonnet) (Run Experiment · …rJu/8=)', value: SEED.taskIds.answerCorrectnessJudge, description: undefined },
 		]);
 	});
 
@@ -68,7 +68,31 @@ describe('List searches (resource locators)', () => {
 		]);
 		const names = [...first.results, ...second.results].map((entry) => entry.name);
 		expect(new Set(names).size).toBe(130);
-		expect(names[0]).toBe('Nightly 0001');
+		expect(names[0]).toMatch(/^Nightly 0001 \(Template Evaluation · …[A-Za-z0-9+/=]{6}\)$/);
+	});
+
+	it('searchTasks: same-name tasks are told apart by as much of the ID end as it takes', async () => {
+		arize.sandbox.store.tasks.clear();
+		// base64 of Task:12345 and Task:22345: the last 8 characters are the same, the 9th from the end differs.
+		const ids = ['VGFzazoxMjM0NQ==', 'VGFzazoyMjM0NQ==', 'VGFzazozMzM0NjQ='];
+		for (const [i, id] of ids.entries()) {
+			arize.sandbox.store.addTask({
+				id,
+				name: 'Nightly check',
+				type: i === 2 ? 'RUN_EXPERIMENT' : 'TEMPLATE_EVALUATION',
+				...(i === 2
+					? { dataset_id: SEED.datasetId, run_configuration: { experiment_type: 'LLM_GENERATION', ai_integration_id: SEED.aiIntegrationIds.openai, input_variable_format: 'F_STRING', messages: [{ role: 'USER', content: '{q}' }] } }
+					: { project_id: SEED.projectIds.supportChatbot, evaluators: [{ evaluator_id: SEED.evaluatorIds.hallucination }] }),
+			} as never);
+		}
+		arize.sandbox.store.addTasks(1, { name: 'Other' });
+		const { results } = await searchList(arize.credentials, 'searchTasks');
+		expect(results.map((entry) => entry.name)).toEqual([
+			'Nightly check (Template Evaluation · …xMjM0NQ==)',
+			'Nightly check (Template Evaluation · …yMjM0NQ==)',
+			'Nightly check (Run Experiment · …M0NjQ=)',
+			expect.stringMatching(/^Other 0001 \(Template Evaluation · …[A-Za-z0-9+/=]{6}\)$/),
+		]);
 	});
 
 	it('searchProjects: filtered by the typed text; no filter lists all', async () => {
@@ -136,6 +160,60 @@ describe('Load options (dropdowns)', () => {
 				value: SEED.evaluatorIds.answerCorrectness,
 				description: 'HARNESS evaluator · Compares answers with expected_answer from the golden set.',
 			},
+		]);
+	});
+
+	it('getEvaluators for a Template Evaluation task: only TEMPLATE evaluators, each with the variables its latest template expects', async () => {
+		const options = await loadOptions(
+			'getEvaluators',
+			{ resource: 'task', operation: 'create', taskType: 'TEMPLATE_EVALUATION' },
+			'parameters.evaluators.evaluator[0].evaluatorId',
+		);
+		expect(options).toEqual([
+			{
+				name: 'Hallucination Eval',
+				value: SEED.evaluatorIds.hallucination,
+				description:
+					'TEMPLATE evaluator · expects {input}, {reference}, {output} · LLM judge: is the answer supported by the retrieved context?',
+			},
+			{
+				name: 'Relevance Eval',
+				value: SEED.evaluatorIds.relevance,
+				description: 'TEMPLATE evaluator · expects {input}, {output} · LLM judge: does the answer address the question?',
+			},
+		]);
+		expect(arize.sandbox.requests.map(summary)).toEqual(
+			expect.arrayContaining([
+				{ method: 'GET', path: '/v2/evaluators', query: { limit: '100' } },
+				{ method: 'GET', path: `/v2/evaluators/${encodeURIComponent(SEED.evaluatorIds.hallucination)}`, query: {} },
+				{ method: 'GET', path: `/v2/evaluators/${encodeURIComponent(SEED.evaluatorIds.relevance)}`, query: {} },
+			]),
+		);
+		expect(arize.sandbox.requests).toHaveLength(3);
+	});
+
+	it('getEvaluators for a Code Evaluation task (Update): only CODE evaluators, and no template to read', async () => {
+		const options = await loadOptions(
+			'getEvaluators',
+			{ resource: 'task', operation: 'update', taskType: 'CODE_EVALUATION', replaceEvaluators: true },
+			'parameters.evaluators.evaluator[0].evaluatorId',
+		);
+		expect(options).toEqual([
+			{
+				name: 'JSON Format Check',
+				value: SEED.evaluatorIds.jsonFormat,
+				description: 'CODE evaluator · Python check that the output parses as JSON and matches the reply schema.',
+			},
+		]);
+		expect(arize.sandbox.requests.map(summary)).toEqual([{ method: 'GET', path: '/v2/evaluators', query: { limit: '100' } }]);
+	});
+
+	it('getEvaluators: an evaluator whose template cannot be read is listed without variables', async () => {
+		arize.sandbox.faults.inject({ kind: 'malformed-json' }, { path: `/v2/evaluators/${encodeURIComponent(SEED.evaluatorIds.relevance)}` });
+		const options = await loadOptions('getEvaluators', { resource: 'task', operation: 'create', taskType: 'TEMPLATE_EVALUATION' });
+		expect(options.map((option) => option.description)).toEqual([
+			'TEMPLATE evaluator · expects {input}, {reference}, {output} · LLM judge: is the answer supported by the retrieved context?',
+			'TEMPLATE evaluator · LLM judge: does the answer address the question?',
 		]);
 	});
 

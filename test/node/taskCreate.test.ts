@@ -454,6 +454,53 @@ describe('Task → Create: JSON fields', () => {
 		expect((sentBodies()[0] as IDataObject).evaluators).toEqual(evaluatorsJson);
 	});
 
+	it("takes the evaluators of a Task → Get as they are (read form): sends them without evaluator_name and null keys", async () => {
+		const read = await runTasksNode(arize.credentials, {
+			resource: 'task',
+			operation: 'get',
+			taskId: rl(SEED.taskIds.chatbotRelevanceSample, 'id'),
+		});
+		expect(read.items[0].json.evaluators).toEqual([
+			{
+				evaluator_id: E.relevance,
+				evaluator_name: 'Relevance Eval',
+				query_filter: "attributes.llm.model_name = 'gpt-4o'",
+				column_mappings: { input: 'attributes.input.value', output: 'attributes.output.value' },
+				evaluator_version_id: null,
+			},
+			{
+				evaluator_id: E.hallucination,
+				evaluator_name: 'Hallucination Eval',
+				query_filter: null,
+				column_mappings: null,
+				evaluator_version_id: SEED.evaluatorVersionIds.hallucination[1],
+			},
+		]);
+		arize.sandbox.clearRequests();
+
+		const { items, error } = await create(
+			{ ...projectTask, evaluatorsInput: 'json', evaluatorsJson: '={{ $json.evaluators }}' },
+			{ input: [read.items[0].json] },
+		);
+		expect(error).toBeUndefined();
+		expect(sentBodies()).toEqual([
+			{
+				type: 'TEMPLATE_EVALUATION',
+				name: 'Checkout hallucination',
+				project_id: SEED.projectIds.supportChatbot,
+				evaluators: [
+					{
+						evaluator_id: E.relevance,
+						query_filter: "attributes.llm.model_name = 'gpt-4o'",
+						column_mappings: { input: 'attributes.input.value', output: 'attributes.output.value' },
+					},
+					{ evaluator_id: E.hallucination, evaluator_version_id: SEED.evaluatorVersionIds.hallucination[1] },
+				],
+			},
+		]);
+		expect(items[0].json.evaluators).toEqual(read.items[0].json.evaluators);
+	});
+
 	it('sends a run configuration written as JSON, with the experiment type in UPPERCASE', async () => {
 		const config = {
 			experiment_type: 'llm_generation',

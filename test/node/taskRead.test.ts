@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { INodeParameters, NodeParameterValueType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, NodeParameterValueType } from 'n8n-workflow';
 
 import { SEED } from '../../sandbox/seed.ts';
 import { API_KEY, jsonOf, runTasksNode, searchList, summary, useArize } from '../arize';
@@ -9,8 +9,8 @@ const arize = useArize();
 const getTask = (taskId: NodeParameterValueType, options: Parameters<typeof runTasksNode>[2] = {}) =>
 	runTasksNode(arize.credentials, { resource: 'task', operation: 'get', taskId }, options);
 
-const getMany = (parameters: INodeParameters) =>
-	runTasksNode(arize.credentials, { resource: 'task', operation: 'getAll', ...parameters });
+const getMany = (parameters: INodeParameters, input?: IDataObject[]) =>
+	runTasksNode(arize.credentials, { resource: 'task', operation: 'getAll', ...parameters }, { input });
 
 /** The sandbox's own answer for a task, to compare node output with. */
 async function apiTask(id: string) {
@@ -181,7 +181,7 @@ describe('Task → Get Many', () => {
 		expect(arize.sandbox.requests.map(summary)).toEqual([{ method: 'GET', path: '/v2/tasks', query: { limit: '5' } }]);
 	});
 
-	it('sends every filter as its query parameter', async () => {
+	it('sends every filter as its query parameter (IDs as plain strings: a workflow saved before the filters were lists)', async () => {
 		await getMany({
 			returnAll: true,
 			filters: {
@@ -204,6 +204,25 @@ describe('Task → Get Many', () => {
 					type: 'TEMPLATE_EVALUATION',
 					limit: '100',
 				},
+			},
+		]);
+	});
+
+	it('reads the Space, Project and Dataset filters as resource locators, from the list or by ID', async () => {
+		const { error } = await getMany({
+			returnAll: true,
+			filters: {
+				spaceId: { __rl: true, mode: 'list', value: SEED.spaceId, cachedResultName: 'production' },
+				projectId: { __rl: true, mode: 'id', value: ` ${SEED.projectIds.supportChatbot} ` },
+				datasetId: { __rl: true, mode: 'id', value: '={{ $json.dataset }}' },
+			},
+		}, [{ dataset: SEED.datasetId }]);
+		expect(error).toBeUndefined();
+		expect(arize.sandbox.requests.map(summary)).toEqual([
+			{
+				method: 'GET',
+				path: '/v2/tasks',
+				query: { space_id: SEED.spaceId, project_id: SEED.projectIds.supportChatbot, dataset_id: SEED.datasetId, limit: '100' },
 			},
 		]);
 	});

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { SEED } from '../../sandbox/seed.ts';
-import { API_KEY, runTasksNode, useArize } from '../arize';
+import { API_KEY, runTasksNode, searchList, useArize } from '../arize';
 
 const arize = useArize();
 
@@ -131,6 +131,37 @@ describe('Task → Update: evaluation task', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(patches().map((request) => request.body)).toEqual([{ evaluators }]);
+	});
+
+	it("Replace Evaluators takes another task's evaluators from a Task → Get ({{ $json.evaluators }}), sent in the request form", async () => {
+		const read = await runTasksNode(arize.credentials, {
+			resource: 'task',
+			operation: 'get',
+			taskId: byId(T.chatbotRelevanceSample),
+		});
+		arize.sandbox.clearRequests();
+		const { items, error } = await update(
+			{ ...evalTask, replaceEvaluators: true, evaluatorsInput: 'json', evaluatorsJson: '={{ $json.evaluators }}' },
+			{ input: [read.items[0].json] },
+		);
+		expect(error).toBeUndefined();
+		expect(patches()).toEqual([
+			{
+				method: 'PATCH',
+				path: `/v2/tasks/${encodeURIComponent(T.productionHallucination)}`,
+				body: {
+					evaluators: [
+						{
+							evaluator_id: E.relevance,
+							query_filter: "attributes.llm.model_name = 'gpt-4o'",
+							column_mappings: { input: 'attributes.input.value', output: 'attributes.output.value' },
+						},
+						{ evaluator_id: E.hallucination, evaluator_version_id: SEED.evaluatorVersionIds.hallucination[1] },
+					],
+				},
+			},
+		]);
+		expect(items[0].json.evaluators).toEqual(read.items[0].json.evaluators);
 	});
 
 	it('leaves the evaluators alone while Replace Evaluators is off, even with a list filled in', async () => {
@@ -298,7 +329,7 @@ describe('Task → Update: checks before sending', () => {
 });
 
 describe('Task → Update: what Arize rejects', () => {
-	it('surfaces a Task Type that does not match the stored task (400) with the detail', async () => {
+	it("explains a Task Type that does not match the stored task (Arize's 400) by naming the field", async () => {
 		const { error } = await update({
 			taskId: byId(T.goldenRelevance),
 			taskType: 'RUN_EXPERIMENT',
@@ -306,12 +337,12 @@ describe('Task → Update: what Arize rejects', () => {
 			runConfigurationInput: 'json',
 			runConfigurationJson: JSON.stringify({ experiment_type: 'AGENT_CALL', integration_id: SEED.agentIntegrationId, input_template: {} }),
 		});
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error?.message).toBe(
-			"The 'run_configuration' field can only be updated on RUN_EXPERIMENT tasks; this task is TEMPLATE_EVALUATION. [HTTP 400]",
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error?.message).toBe('Task Type is Run Experiment, but the task "Golden Questions Relevance" is a Template Evaluation task');
+		expect(error?.description).toBe(
+			"Set Task Type to Template Evaluation: it decides which fields this operation sends, and Arize accepts only the fields of the task's own type. Arize answered: The 'run_configuration' field can only be updated on RUN_EXPERIMENT tasks; this task is TEMPLATE_EVALUATION. [HTTP 400]",
 		);
-		expect(error?.httpCode).toBe('400');
-		expect(arize.sandbox.requests).toHaveLength(1);
+		expect(arize.sandbox.requests.map(({ method }) => method)).toEqual(['PATCH', 'GET']);
 	});
 
 	it('surfaces a project-only field sent for a dataset task (400) with the detail', async () => {
@@ -327,5 +358,29 @@ describe('Task → Update: what Arize rejects', () => {
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error?.message).toBe("Task 'VGFzazo5OTk5OTk=' was not found. [HTTP 404]");
 		expect(error?.httpCode).toBe('404');
+	});
+});
+
+describe('Task → Update: a Task Type that does not fit the task', () => {
+	it('picked from the list: stops before any request, naming the Task Type field and the real type', async () => {
+		const { results } = await searchList(arize.credentials, 'searchTasks', 'prompt generation');
+		arize.sandbox.clearRequests();
+		const taskId = { __rl: true, mode: 'list', value: T.promptGeneration, cachedResultName: results[0].name };
+		const { error } = await update({ taskId, taskType: 'TEMPLATE_EVALUATION', updateFields: { samplingRate: 0.5 } });
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error?.message).toBe('Task Type is Template Evaluation, but the task "Support prompt generation (gpt-4.1-mini)" is a Run Experiment task');
+		expect(arize.sandbox.requests).toEqual([]);
+	});
+
+	it("by ID: Arize's 400 is explained after one GET of the task, and the task is unchanged", async () => {
+		const before = await apiTask(T.promptGeneration);
+		const { error } = await update({ taskId: byId(T.promptGeneration), taskType: 'CODE_EVALUATION', updateFields: { samplingRate: 0.5 } });
+		expect(error?.message).toBe('Task Type is Code Evaluation, but the task "Support prompt generation (gpt-4.1-mini)" is a Run Experiment task');
+		expect(error?.description).toMatch(/^Set Task Type to Run Experiment: .* Arize answered: .*\[HTTP 400\]$/);
+		expect(patches().map(({ method, path, body }) => [method, path, body])).toEqual([
+			['PATCH', `/v2/tasks/${encodeURIComponent(T.promptGeneration)}`, { sampling_rate: 0.5 }],
+			['GET', `/v2/tasks/${encodeURIComponent(T.promptGeneration)}`, undefined],
+		]);
+		expect(await apiTask(T.promptGeneration)).toEqual(before);
 	});
 });

@@ -3,7 +3,9 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { forgetPolls } from '../../nodes/ArizeTasksTrigger/overlappingPolls';
 import { SEED } from '../../sandbox/seed.ts';
 import type { TaskRun } from '../../sandbox/types.ts';
-import { API_KEY, pollTrigger, summary, useArize } from '../arize';
+import { ArizeTasksTrigger } from '../../nodes/ArizeTasksTrigger/ArizeTasksTrigger.node';
+import { API_KEY, credentialTypes, pollTrigger, summary, useArize } from '../arize';
+import { runListSearch } from '../harness';
 
 // The transport backs off 0.5 s, 1 s and 2 s between its retries of a failed GET. The retries themselves still happen
 // over real HTTP (the tests count them); only the waiting is skipped, so fault-heavy tests stay fast.
@@ -558,6 +560,35 @@ describe('Arize Tasks Trigger: filters', () => {
 		expect(Object.keys(stateOf(trigger.memory).tasks)).toEqual([SEED.taskIds.chatbotJsonFormat]);
 	});
 
+	it('reads the Space, Project and Dataset filters as resource locators (from the list or by ID)', async () => {
+		const filters = {
+			spaceId: { __rl: true, mode: 'list', value: SEED.spaceId, cachedResultName: 'production' },
+			projectId: { __rl: true, mode: 'id', value: ` ${SEED.projectIds.supportChatbot} ` },
+			datasetId: { __rl: true, mode: 'list', value: '' },
+		};
+		const trigger = new ActiveTrigger({ ...ALL_TASKS, filters });
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(arize.sandbox.requests[0].query).toEqual({
+			space_id: SEED.spaceId,
+			project_id: SEED.projectIds.supportChatbot,
+			limit: '100',
+		});
+	});
+
+	it('lists spaces, projects and datasets for its filters', async () => {
+		for (const method of ['searchSpaces', 'searchProjects', 'searchDatasets']) {
+			const { results } = await runListSearch({
+				nodeType: new ArizeTasksTrigger(),
+				credentialTypes,
+				credentials: arize.credentials,
+				method,
+			});
+			expect(results.length).toBeGreaterThan(0);
+		}
+		expect(arize.sandbox.requests.map((request) => request.path)).toEqual(['/v2/spaces', '/v2/projects', '/v2/datasets']);
+	});
+
+	// The filters were plain ID boxes before; a workflow saved then holds strings, which n8n hands on unchanged.
 	it.each([
 		[{ datasetId: SEED.datasetId }, { dataset_id: SEED.datasetId }],
 		[{ type: 'RUN_EXPERIMENT' }, { type: 'RUN_EXPERIMENT' }],

@@ -1,5 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { taskLabels } from '../../shared/taskLabel';
 import { arizeApiRequestPage, MAX_PAGE_SIZE } from '../../shared/transport';
 
 /** One page of a lookup list, filtered by the typed text; one request per page the user scrolls to (§6). */
@@ -11,6 +12,7 @@ async function searchList(
 	paginationToken: string | undefined,
 	describe: (item: IDataObject) => string | undefined = () => undefined,
 	qs: IDataObject = {},
+	names: (items: IDataObject[]) => string[] = (items) => items.map((item) => String(item.name)),
 ): Promise<INodeListSearchResult> {
 	const page = await arizeApiRequestPage.call(
 		context,
@@ -18,9 +20,10 @@ async function searchList(
 		MAX_PAGE_SIZE,
 		paginationToken,
 	);
+	const listed = names(page.items);
 	return {
-		results: page.items.map((item) => ({
-			name: String(item.name),
+		results: page.items.map((item, i) => ({
+			name: listed[i],
 			value: String(item.id),
 			description: describe(item),
 		})),
@@ -28,16 +31,22 @@ async function searchList(
 	};
 }
 
-const humanTaskType: Record<string, string> = {
-	TEMPLATE_EVALUATION: 'Template evaluation',
-	CODE_EVALUATION: 'Code evaluation',
-	RUN_EXPERIMENT: 'Run experiment',
-};
-
+/** Tasks are named with their type and the end of their ID (see taskLabel.ts): n8n's list shows names only. */
 export async function searchTasks(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList(this, '/v2/tasks', 'tasks', filter, paginationToken, (task) =>
-		humanTaskType[String(task.type).toUpperCase()],
+	return await searchList(
+		this,
+		'/v2/tasks',
+		'tasks',
+		filter,
+		paginationToken,
+		undefined,
+		undefined,
+		(tasks) => taskLabels(tasks.map((task) => ({ id: String(task.id), name: String(task.name), type: String(task.type) }))),
 	);
+}
+
+export async function searchSpaces(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+	return await searchList(this, '/v2/spaces', 'spaces', filter, paginationToken);
 }
 
 export async function searchProjects(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {

@@ -18,8 +18,16 @@ const withShow = (show: IDisplayOptions['show'], extra: IDisplayOptions['show'] 
 	show: { ...show, ...extra },
 });
 
-/** Name/value pair lists such as column mappings, as a fixedCollection. */
-function pairs(displayName: string, name: string, keyLabel: string, valueLabel: string, placeholder: string) {
+/** Name/value pair lists such as column mappings, as a fixedCollection; `key` and `value` add to their two fields. */
+function pairs(
+	displayName: string,
+	name: string,
+	keyLabel: string,
+	valueLabel: string,
+	placeholder: string,
+	key: Partial<INodeProperties> = {},
+	value: Partial<INodeProperties> = {},
+) {
 	return {
 		displayName,
 		name,
@@ -32,8 +40,8 @@ function pairs(displayName: string, name: string, keyLabel: string, valueLabel: 
 				displayName: 'Pair',
 				name: 'pair',
 				values: [
-					{ displayName: keyLabel, name: 'key', type: 'string', default: '' },
-					{ displayName: valueLabel, name: 'value', type: 'string', default: '' },
+					{ displayName: keyLabel, name: 'key', type: 'string', default: '', ...key },
+					{ displayName: valueLabel, name: 'value', type: 'string', default: '', ...value },
 				],
 			},
 		],
@@ -69,13 +77,27 @@ export function evaluatorProperties(show: IDisplayOptions['show']): INodePropert
 							displayName: 'Evaluator Name or ID',
 							name: 'evaluatorId',
 							type: 'options',
-							typeOptions: { loadOptionsMethod: 'getEvaluators' },
+							typeOptions: { loadOptionsMethod: 'getEvaluators', loadOptionsDependsOn: ['taskType'] },
 							default: '',
 							description:
-								'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+								'Lists the evaluators of the Task Type: TEMPLATE evaluators for Template Evaluation, CODE evaluators for Code Evaluation (so one of another type is not listed). Each template evaluator shows the {variables} its template expects. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 						},
 						{
-							...pairs('Column Mappings', 'columnMappings', 'Template Variable', 'Column Path', 'Add Mapping'),
+							...pairs(
+								'Column Mappings',
+								'columnMappings',
+								'Template Variable',
+								'Column Path',
+								'Add Mapping',
+								{
+									placeholder: 'e.g. input',
+									hint: 'A variable of the template, without braces: the Evaluator list shows which ones it expects',
+								},
+								{
+									placeholder: 'e.g. attributes.input.value',
+									hint: 'Project tasks: a span attribute (attributes.output.value). Dataset tasks: a column of the experiment runs (output).',
+								},
+							),
 							description: 'Which data column fills each template variable, e.g. input → attributes.input.value',
 						},
 						{
@@ -103,7 +125,8 @@ export function evaluatorProperties(show: IDisplayOptions['show']): INodePropert
 			type: 'json',
 			default: '[\n  {\n    "evaluator_id": "",\n    "column_mappings": { "input": "attributes.input.value" }\n  }\n]',
 			required: true,
-			description: 'The evaluator list as the API takes it: evaluator_id, column_mappings, query_filter, evaluator_version_id',
+			description:
+				'The evaluator list as the API takes it (evaluator_id, column_mappings, query_filter, evaluator_version_id), or as a Task → Get outputs it (an expression on its evaluators field works as it is): evaluator_name and empty (null) keys are left out',
 			displayOptions: withShow(show, { evaluatorsInput: ['json'] }),
 		},
 	];
@@ -339,6 +362,18 @@ const pairsToMap = (collection: Pairs | undefined): Record<string, string> | und
 	return entries.length ? Object.fromEntries(entries.map(({ key, value }) => [key.trim(), value])) : undefined;
 };
 
+/**
+ * An evaluator as the API takes it, also from the form a Get returns (§5.5): `evaluator_name` is read-only and null
+ * keys are left out (`query_filter` and `column_mappings` are not nullable in a request; a null version means latest
+ * either way), so `{{ $json.evaluators }}` of a Task → Get can be sent back as it is.
+ */
+function toEvaluatorInput(evaluator: unknown): unknown {
+	if (evaluator === null || typeof evaluator !== 'object' || Array.isArray(evaluator)) return evaluator;
+	return Object.fromEntries(
+		Object.entries(evaluator).filter(([key, value]) => key !== 'evaluator_name' && value !== null),
+	);
+}
+
 /** The evaluator list in the API's request form (§5.2 TaskEvaluatorInput): empty optional fields are left out. */
 export function readEvaluators(context: IExecuteFunctions, itemIndex: number): IDataObject[] {
 	if (context.getNodeParameter('evaluatorsInput', itemIndex) === 'json') {
@@ -348,7 +383,7 @@ export function readEvaluators(context: IExecuteFunctions, itemIndex: number): I
 				itemIndex,
 			});
 		}
-		return evaluators as IDataObject[];
+		return evaluators.map(toEvaluatorInput) as IDataObject[];
 	}
 	const rows = context.getNodeParameter('evaluators.evaluator', itemIndex, []) as Array<{
 		evaluatorId: string;

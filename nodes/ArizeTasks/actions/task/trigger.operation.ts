@@ -8,10 +8,13 @@ import { arizeApiRequest, arizePath } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTaskRun } from '../../../shared/types';
 import { assertValid, booleanFromText, getTaskId, numberFromText, readIdList } from '../common';
 import { readWaitSettings, waitForRun, waitProperties } from '../waiting';
+import { assertTaskTypeIfKnown, sendForTaskType } from './taskTypeCheck';
 
 const properties: INodeProperties[] = [
 	taskLocator,
-	taskTypeSelector('The type of the task being run; it decides which settings the run takes'),
+	taskTypeSelector(
+		'The type of the task being run; it decides which settings the run takes. The Task list names each task\'s type.',
+	),
 	{
 		displayName: 'Data Start Time',
 		name: 'dataStartTime',
@@ -192,6 +195,7 @@ function experimentBody(context: IExecuteFunctions, itemIndex: number): IDataObj
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const taskId = getTaskId(this, itemIndex);
+	assertTaskTypeIfKnown(this, itemIndex, taskId);
 	const runsExperiment = this.getNodeParameter('taskType', itemIndex) === 'RUN_EXPERIMENT';
 	const body = runsExperiment ? experimentBody(this, itemIndex) : evaluationBody(this, itemIndex);
 	assertValid(this, (runsExperiment ? triggerExperimentProblem : triggerEvaluationProblem)(body), itemIndex);
@@ -199,12 +203,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) ? readWaitSettings(this, itemIndex) : undefined;
 
 	const run = normaliseTaskRun(
-		await arizeApiRequest.call(this, {
-			method: 'POST',
-			path: arizePath`/v2/tasks/${taskId}/trigger`,
-			body,
-			itemIndex,
-		}),
+		await sendForTaskType(this, itemIndex, taskId, async () =>
+			await arizeApiRequest.call(this, { method: 'POST', path: arizePath`/v2/tasks/${taskId}/trigger`, body, itemIndex }),
+		),
 	);
 	return wait ? await waitForRun(this, run, wait, itemIndex) : run;
 }

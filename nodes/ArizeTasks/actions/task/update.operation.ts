@@ -15,10 +15,13 @@ import {
 	runConfigurationProperties,
 	samplingRateField,
 } from './fields';
+import { assertTaskTypeIfKnown, sendForTaskType } from './taskTypeCheck';
 
 const properties: INodeProperties[] = [
 	taskLocator,
-	taskTypeSelector('The type of the task being updated; it decides which fields can change'),
+	taskTypeSelector(
+		'The type of the task being updated; it decides which fields can change. The Task list names each task\'s type.',
+	),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
@@ -110,14 +113,12 @@ function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const taskId = getTaskId(this, itemIndex);
+	assertTaskTypeIfKnown(this, itemIndex, taskId);
 	const body = updateBody(this, itemIndex);
 	assertValid(this, updateTaskProblem(body), itemIndex);
-	const task = await arizeApiRequest.call(this, {
-		method: 'PATCH',
-		path: arizePath`/v2/tasks/${taskId}`,
-		body,
-		itemIndex,
-	});
+	const task = await sendForTaskType(this, itemIndex, taskId, async () =>
+		await arizeApiRequest.call(this, { method: 'PATCH', path: arizePath`/v2/tasks/${taskId}`, body, itemIndex }),
+	);
 	return normaliseTask(task);
 }
 

@@ -1,0 +1,79 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { readTaskLabel, taskTypeName } from '../../../shared/taskLabel';
+import { arizeApiRequest, arizePath } from '../../../shared/transport';
+
+/**
+ * Trigger Run and Update show the fields of the Task Type the user chose, and Arize picks the body's schema from the
+ * task's real type (§5.5, §5.8): a wrong choice is answered with a 400 that names a field, not the choice. This sends
+ * the request only when the choice fits, at no extra request where it can:
+ * - a task picked from the list carries its type in its label (taskLabel.ts): a mismatch stops the item before any
+ *   request is sent, and a match costs nothing;
+ * - a task given by ID or by an expression is sent as it is (no extra request when it succeeds); when Arize rejects
+ *   the body (400 or 422), one GET of the task tells whether the Task Type was the cause, and if so the error says so.
+ *   Nothing was started then: Arize starts no run and changes nothing on a rejected body.
+ */
+export async function sendForTaskType(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	taskId: string,
+	send: () => Promise<IDataObject>,
+): Promise<IDataObject> {
+	if (assertTaskTypeIfKnown(context, itemIndex, taskId)) return await send();
+
+	const outcome = await send().then(
+		(answer) => ({ answer }),
+		(error: unknown) => ({ error }),
+	);
+	if ('answer' in outcome) return outcome.answer;
+	const rejected = outcome.error instanceof NodeApiError && ['400', '422'].includes(String(outcome.error.httpCode));
+	const task = rejected ? await readTask(context, itemIndex, taskId) : undefined;
+	const chosen = String(context.getNodeParameter('taskType', itemIndex));
+	// Template and Code Evaluation take the same fields, so only a Run Experiment choice on an evaluation task, or the
+	// reverse, explains a rejected body.
+	const runsExperiment = (type: unknown) => String(type).toUpperCase() === 'RUN_EXPERIMENT';
+	if (task && runsExperiment(task.type) !== runsExperiment(chosen)) {
+		throw mismatch(context, itemIndex, chosen, task as { name: string; type: string }, outcome.error as NodeApiError);
+	}
+	throw outcome.error;
+}
+
+/**
+ * Stops the item when the task was picked from the list and its type is not the chosen Task Type; called before the
+ * body is read, so the error is about the type rather than a field of the wrong type. Whether the type was known.
+ */
+export function assertTaskTypeIfKnown(context: IExecuteFunctions, itemIndex: number, taskId: string): boolean {
+	const chosen = String(context.getNodeParameter('taskType', itemIndex));
+	const locator = context.getNodeParameter('taskId', itemIndex, undefined, { extractValue: false }) as IDataObject;
+	const known = readTaskLabel(locator?.cachedResultName, taskId);
+	if (known && known.type !== chosen) throw mismatch(context, itemIndex, chosen, known);
+	return known !== undefined;
+}
+
+/** The task, or undefined when it cannot be read (the original error then stands). */
+async function readTask(context: IExecuteFunctions, itemIndex: number, taskId: string) {
+	return await arizeApiRequest
+		.call(context, { method: 'GET', path: arizePath`/v2/tasks/${taskId}`, itemIndex })
+		.catch(() => undefined);
+}
+
+function mismatch(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	chosen: string,
+	task: { name: string; type: string },
+	arizeError?: NodeApiError,
+): NodeOperationError {
+	const real = taskTypeName(task.type);
+	return new NodeOperationError(
+		context.getNode(),
+		`Task Type is ${taskTypeName(chosen)}, but the task "${task.name}" is a ${real} task`,
+		{
+			description:
+				`Set Task Type to ${real}: it decides which fields this operation sends, and Arize accepts only the fields ` +
+				`of the task's own type.${arizeError ? ` Arize answered: ${arizeError.message}` : ' Nothing was sent.'}`,
+			itemIndex,
+		},
+	);
+}
