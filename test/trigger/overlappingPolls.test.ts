@@ -321,7 +321,9 @@ describe('Trigger: randomized overlapping, stale and budget-limited polls with l
 
 		for (const run of openRuns()) finished(store().finishRun(run.id, random.pick(TERMINAL)));
 		arize.sandbox.setLatency(0);
-		for (let i = 0; i < 6; i++) record(await poll(current, BUDGET), current);
+		// Catch up: polls go on until everything has fired (a loaded machine may still see some abandoned on the way).
+		for (let i = 0; i < 30 && fired.size < expected.size; i++) record(await poll(current, BUDGET), current);
+		for (let i = 0; i < 2; i++) record(await poll(current, BUDGET), current);
 		expect([...fired.keys()].sort()).toEqual([...expected].sort());
 		expect(expected.size).toBeGreaterThan(20);
 		expect(stats.overlapping + stats.stale).toBeGreaterThan(5);
