@@ -123,9 +123,13 @@ describe('the example workflows in n8n (n8n execute --id … --rawOutput)', () =
 				error_rate: errors / experimentRuns.length,
 			}),
 		]);
-		const passes = errors / experimentRuns.length < 0.2;
-		expect(outputItems(execution, passes ? 'Ship It' : 'Too Many Errors')).toHaveLength(1);
-		expect(outputItems(execution, passes ? 'Too Many Errors' : 'Ship It')).toBeUndefined();
+		// The sandbox fails about one example run in ten: some errors, under the IF's 20%, so it ships.
+		expect(errors).toBeGreaterThan(0);
+		expect(errors / experimentRuns.length).toBeLessThan(0.2);
+		expect(outputItems(execution, 'Ship It')).toEqual([
+			{ verdict: 'ship it', results: experimentRuns.length, error_rate: errors / experimentRuns.length },
+		]);
+		expect(outputItems(execution, 'Too Many Errors')).toBeUndefined();
 	});
 
 	it('05 (AI agent with the Arize Tasks tool) imports with n8n import:workflow without an error', async () => {
