@@ -388,3 +388,64 @@ describe('Task Run → Get Results: an evaluation run on a dataset', () => {
 		]);
 	});
 });
+
+describe('Task Run → Get Results after a real run', () => {
+	it('finds the labels a code-evaluation run wrote on its project, under the code config name', async () => {
+		arize.sandbox.setRunDurationMs(60);
+		const trigger = await runTasksNode(arize.credentials, {
+			resource: 'task',
+			operation: 'trigger',
+			taskId: { __rl: true, mode: 'id', value: T.chatbotJsonFormat },
+			taskType: 'CODE_EVALUATION',
+			dataStartTime: SEED.spanWindow.start,
+			dataEndTime: SEED.spanWindow.end,
+			options: { overrideEvaluations: true },
+			waitForCompletion: true,
+			pollInterval: 1,
+		});
+		expect(trigger.error).toBeUndefined();
+		const run = trigger.items[0].json;
+		expect(run.status).toBe('COMPLETED');
+		const name = await evaluationName(SEED.evaluatorIds.jsonFormat);
+		expect(name).toBe(SEED.evaluationNames.jsonFormat);
+
+		// What Arize holds: the project's spans in the window with that label.
+		const labelled = await apiAll('POST', '/v2/spans', 'spans', {
+			project_id: SEED.projectIds.supportChatbot,
+			start_time: SEED.spanWindow.start,
+			end_time: SEED.spanWindow.end,
+			filter: `eval.${name}.label IS NOT NULL`,
+		});
+		expect(labelled.length).toBeGreaterThanOrEqual(Number(run.num_successes));
+		const labels: Record<string, number> = {};
+		for (const span of labelled) {
+			const label = String((span.evaluations as IDataObject[]).find((evaluation) => evaluation.name === name)!.label);
+			labels[label] = (labels[label] ?? 0) + 1;
+		}
+
+		const { items, error } = await getResults({ runId: run.id, returnAll: true, output: 'summary' });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({
+			read_from: 'spans',
+			results: labelled.length,
+			evaluations: { [name]: { count: labelled.length, labels } },
+		});
+		const spanRequest = arize.sandbox.requests.find((request) => request.path === '/v2/spans');
+		expect(spanRequest?.body).toEqual({
+			project_id: SEED.projectIds.supportChatbot,
+			start_time: SEED.spanWindow.start,
+			end_time: SEED.spanWindow.end,
+			filter: `eval.${name}.label IS NOT NULL`,
+		});
+	});
+
+	it('quotes an evaluation name with spaces in the span filter', async () => {
+		const { evaluationColumn } = await import('../../nodes/ArizeTasks/actions/taskRun/results');
+		expect(evaluationColumn('hallucination')).toBe('eval.hallucination');
+		expect(evaluationColumn('Answer Correctness (v2)')).toBe('eval."Answer Correctness (v2)"');
+		// The sandbox reads it the same way.
+		const body = { project_id: SEED.projectIds.supportChatbot, filter: `${evaluationColumn('Answer Correctness (v2)')}.label IS NOT NULL` };
+		const answer = await api<IDataObject>('POST', '/v2/spans?limit=1', body);
+		expect(answer).toMatchObject({ spans: [] });
+	});
+});
