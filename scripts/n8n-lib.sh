@@ -157,12 +157,17 @@ import_demo() {
   if [ -n "$reset" ] || n8n_database_is_new; then
     import_credential="the credential"
   else
-    # Both checks start n8n's command line (about 3 s each): side by side.
+    # Both checks start n8n's command line (about 3 s each): side by side on SQLite, whose database exists; one
+    # after the other on PostgreSQL, where the first may have to create the tables.
     "$N8N_BIN" list:workflow --onlyId > "$tmp/workflows" 2> "$tmp/list.log" &
     list_pid=$!
+    if [ "${DB_TYPE:-sqlite}" != sqlite ]; then
+      wait "$list_pid" || { cat "$tmp/list.log" >&2; rm -rf "$tmp"; return 1; }
+      list_pid=
+    fi
     "$N8N_BIN" export:credentials --id="$SANDBOX_CREDENTIAL_ID" --output="$tmp/credential.json" > "$tmp/export.log" 2>&1 \
-      || grep -q 'No credentials found' "$tmp/export.log" || { cat "$tmp/export.log" >&2; wait; rm -rf "$tmp"; return 1; }
-    wait "$list_pid" || { cat "$tmp/list.log" >&2; rm -rf "$tmp"; return 1; }
+      || grep -q 'No credentials found' "$tmp/export.log" || { cat "$tmp/export.log" >&2; [ -z "$list_pid" ] || wait "$list_pid"; rm -rf "$tmp"; return 1; }
+    [ -z "$list_pid" ] || wait "$list_pid" || { cat "$tmp/list.log" >&2; rm -rf "$tmp"; return 1; }
     have_workflows=$(cat "$tmp/workflows")
     if [ ! -s "$tmp/credential.json" ]; then
       import_credential="the credential (it was missing)"
