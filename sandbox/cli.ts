@@ -1,9 +1,13 @@
 import { DEFAULT_API_KEY, startSandbox } from './index.ts';
+import type { Sandbox } from './index.ts';
+import { DataFile } from './persistence.ts';
 
 // Usage: node sandbox/cli.ts [--port 4010] [--host 127.0.0.1] [--run-duration-ms 3000] [--no-seed]
-//                            [--latency 0] [--jitter 0]
+//                            [--latency 0] [--jitter 0] [--data-file PATH]
 // Environment: SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_RUN_DURATION_MS, SANDBOX_LATENCY_MS, SANDBOX_JITTER_MS.
 // --latency/--jitter (ms) delay every answer like a network round trip. Stops cleanly on SIGINT/SIGTERM.
+// --data-file keeps the data across restarts (sandbox/persistence.ts): loaded at start (the seed when the file does
+// not exist yet), saved within half a second of every request and on SIGINT/SIGTERM; delete the file to start over.
 
 function option(name: string): string | undefined {
 	const args = process.argv.slice(2);
@@ -29,6 +33,25 @@ function keyHint(key: string): string {
 	return `API key: the value of SANDBOX_API_KEY (${key.length} characters; not printed)`;
 }
 
+/**
+ * Saves the data file shortly after each request. The sandbox records every request it receives; the CLI has no
+ * other use for that record, so it empties it here (a long-running sandbox keeps no growing list).
+ */
+function saveAfterRequests(sandbox: Sandbox, dataFile: DataFile): void {
+	setInterval(() => {
+		if (sandbox.requests.length === 0) return;
+		sandbox.clearRequests();
+		dataFile.saveSoon();
+	}, 100);
+}
+
+function dataHint(dataFile: DataFile | undefined, loaded: Record<string, number> | undefined): string {
+	if (!dataFile) return 'Data: in memory (the seed; gone when the sandbox stops)';
+	if (!loaded) return `Data: the seed, kept in ${dataFile.path} from now on`;
+	const counts = Object.entries(loaded).map(([name, size]) => `${size} ${name}`);
+	return `Data: loaded from ${dataFile.path} (${counts.join(', ')}); saved there on every change`;
+}
+
 function latencyHint(latencyMs: number, jitterMs: number): string {
 	if (latencyMs === 0 && jitterMs === 0) return 'Latency: none (answers are written at once)';
 	return `Latency: ${latencyMs} ms${jitterMs ? ` + 0–${jitterMs} ms jitter` : ''} before every answer`;
@@ -47,9 +70,22 @@ async function main(): Promise<void> {
 		latencyMs,
 		jitterMs,
 	});
+	// Loaded before this turn of the event loop ends, so no request is answered from the seed first.
+	const dataPath = option('data-file');
+	const dataFile = dataPath ? new DataFile(sandbox.store, dataPath) : undefined;
+	let loaded: Record<string, number> | undefined;
+	try {
+		loaded = dataFile?.load()?.loaded;
+	} catch (error) {
+		console.error((error as Error).message);
+		await sandbox.close();
+		process.exit(1);
+	}
+	if (dataFile) saveAfterRequests(sandbox, dataFile);
 	console.log(`Arize sandbox listening on ${sandbox.url}`);
 	console.log(keyHint(apiKey));
 	console.log(latencyHint(latencyMs, jitterMs));
+	console.log(dataHint(dataFile, loaded));
 	console.log(`Try: curl -H "Authorization: Bearer <key>" ${sandbox.url}/v2/tasks?limit=5`);
 
 	let stopping = false;
@@ -57,6 +93,11 @@ async function main(): Promise<void> {
 		if (stopping) return;
 		stopping = true;
 		console.log(`${signal} received, closing the sandbox`);
+		try {
+			dataFile?.save();
+		} catch (error) {
+			console.error(`Could not save the sandbox data: ${(error as Error).message}`);
+		}
 		void sandbox.close().then(() => process.exit(0));
 	};
 	process.on('SIGINT', () => stop('SIGINT'));

@@ -254,6 +254,29 @@ export class Store {
 		return added;
 	}
 
+	/**
+	 * The private bookkeeping that sandbox/persistence.ts saves beside every public Map field: id counters, the
+	 * bulk-name counter, each task's run ids and the progress of triggered runs. A new private field that must
+	 * survive a restart of `node sandbox/cli.ts --data-file …` belongs here (public Map fields are saved anyway).
+	 */
+	exportInternals() {
+		return {
+			nextNumber: this.#nextNumber,
+			bulkCounter: this.#bulkCounter,
+			runIdsByTask: this.#runIdsByTask,
+			progress: this.#progress,
+		};
+	}
+
+	/** Replaces the private bookkeeping with a saved one (see exportInternals); the Maps are restored by the caller. */
+	importInternals(saved: ReturnType<Store['exportInternals']>): void {
+		this.#nextNumber = new Map(saved.nextNumber);
+		this.#bulkCounter = saved.bulkCounter;
+		this.#runIdsByTask = new Map(saved.runIdsByTask);
+		this.#progress = new Map(saved.progress);
+		this.#taskListCache = undefined;
+	}
+
 	// ---- tasks ----------------------------------------------------------------------------------------------
 
 	/** Tasks in list order. Cached, because 100,000 tasks are paged through many times in benchmarks. */

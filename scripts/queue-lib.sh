@@ -111,18 +111,16 @@ remove_postgres() {
   rm -rf "$dir"
 }
 
-queue_free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-
 # Every port the stack listens on: Redis, PostgreSQL, n8n's editor, and per n8n process its task-runner broker
 # (the default 5679 would clash) and, per worker, its health check. Ports already set are kept.
 queue_ports() {
   local workers=${1:-2} i var
-  : "${QUEUE_REDIS_PORT:=$(queue_free_port)}" "${QUEUE_PG_PORT:=$(queue_free_port)}"
-  : "${N8N_PORT:=$(queue_free_port)}" "${N8N_MAIN_BROKER_PORT:=$(queue_free_port)}"
+  : "${QUEUE_REDIS_PORT:=$(free_port)}" "${QUEUE_PG_PORT:=$(free_port)}"
+  : "${N8N_PORT:=$(free_port)}" "${N8N_MAIN_BROKER_PORT:=$(free_port)}"
   export QUEUE_REDIS_PORT QUEUE_PG_PORT N8N_PORT N8N_MAIN_BROKER_PORT
   for i in $(seq "$workers"); do
     for var in N8N_WORKER${i}_BROKER_PORT N8N_WORKER${i}_HEALTH_PORT; do
-      [ -n "${!var:-}" ] || printf -v "$var" '%s' "$(queue_free_port)"
+      [ -n "${!var:-}" ] || printf -v "$var" '%s' "$(free_port)"
       export "${var?}"
     done
   done
