@@ -32,9 +32,9 @@ export class ArizeApi implements ICredentialType {
 			type: 'options',
 			options: [
 				{ name: 'Global (US)', value: 'global', description: 'https://api.arize.com' },
-				{ name: 'EU (Eu-West-1a)', value: 'eu-west-1a', description: 'https://api.eu-west-1a.arize.com' },
+				{ name: 'EU (eu-west-1a)', value: 'eu-west-1a', description: 'https://api.eu-west-1a.arize.com' },
 				{
-					name: 'Canada (Ca-Central-1a)',
+					name: 'Canada (ca-central-1a)',
 					value: 'ca-central-1a',
 					description: 'https://api.ca-central-1a.arize.com',
 				},
