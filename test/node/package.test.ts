@@ -31,6 +31,9 @@ describe('the built package', () => {
 		expect(codex.node).toBe(`n8n-nodes-arize.${nodeName}`);
 		const known = ['AI', 'Analytics', 'Communication', 'Core Nodes', 'Data & Storage', 'Development', 'Finance & Accounting', 'Marketing', 'Productivity', 'Sales', 'Utility', 'Miscellaneous', 'HITL'];
 		expect(codex.categories.every((category: string) => known.includes(category))).toBe(true);
+		// n8n appends its tracking query to these links: behind a #fragment it would land inside the fragment.
+		const links = Object.values(codex.resources as Record<string, Array<{ url: string }>>).flat();
+		expect(links.map(({ url }) => new URL(url).hash)).toEqual(links.map(() => ''));
 	});
 
 	it('has no runtime dependencies and n8n-workflow as its only peer', () => {
