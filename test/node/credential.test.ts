@@ -43,22 +43,32 @@ describe('Arize API credential', () => {
 			credentialType: new ArizeApi(),
 			credentials: { ...arize.credentials.arizeApi, baseUrl: `${arize.sandbox.url}/v2/` },
 		});
+		// n8n 1.x's tester reaches the credential's rules only through an error n8n-core 1.x no longer builds: it shows
+		// n8n's own sentence, and the Base URL field's hint says what to fix.
 		expect(result).toEqual({
 			status: 'Error',
 			message:
-				'Not Found (404) at /v2/spaces: this is not the root of an Arize API. With Region Custom, enter the Base URL without a path: remove /v2/ and anything after the host (e.g. https://arize.example.com).',
+				n8nLine >= 2
+					? 'Not Found (404) at /v2/spaces: this is not the root of an Arize API. With Region Custom, enter the Base URL without a path: remove /v2/ and anything after the host (e.g. https://arize.example.com).'
+					: 'The resource you are requesting could not be found',
 		});
 		expect(arize.sandbox.requests.map(({ path }) => path)).toEqual(['/v2/v2/spaces']);
 	});
 
-	// A failure without an HTTP answer is worded by n8n from the socket code alone (both lines), whatever the
-	// credential says: the Base URL field's hint is what explains it.
+	// A failure without an HTTP answer is worded by n8n (2.x: the socket code alone; 1.x: a sentence of its own),
+	// whatever the credential says: the Base URL field's hint is what explains it.
 	it('fails a host that does not resolve with ENOTFOUND, which the Base URL hint explains', async () => {
 		const result = await runCredentialTest({
 			credentialType: new ArizeApi(),
 			credentials: { ...arize.credentials.arizeApi, baseUrl: 'http://arize-host-that-does-not-exist.invalid' },
 		});
-		expect(result).toEqual({ status: 'Error', message: 'ENOTFOUND' });
+		expect(result).toEqual({
+			status: 'Error',
+			message:
+				n8nLine >= 2
+					? 'ENOTFOUND'
+					: 'The connection cannot be established, this usually occurs due to an incorrect host (domain) value',
+		});
 		const baseUrl = new ArizeApi().properties.find((property) => property.name === 'baseUrl');
 		expect(baseUrl?.hint).toContain('ENOTFOUND means the host name does not resolve: check its spelling, or choose the Region');
 	});
