@@ -3,6 +3,14 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 import { taskLabels } from '../../shared/taskLabel';
 import { arizeApiRequestPage, MAX_PAGE_SIZE } from '../../shared/transport';
 
+interface ListShape {
+	/** The entry's description under its name. */
+	describe?: (item: IDataObject) => string | undefined;
+	qs?: IDataObject;
+	/** The entries' names, from the whole page (a name may depend on the other entries); default: `name`. */
+	names?: (items: IDataObject[]) => string[];
+}
+
 /** One page of a lookup list, filtered by the typed text; one request per page the user scrolls to (§6). */
 async function searchList(
 	context: ILoadOptionsFunctions,
@@ -10,9 +18,7 @@ async function searchList(
 	listKey: string,
 	filter: string | undefined,
 	paginationToken: string | undefined,
-	describe: (item: IDataObject) => string | undefined = () => undefined,
-	qs: IDataObject = {},
-	names: (items: IDataObject[]) => string[] = (items) => items.map((item) => String(item.name)),
+	{ describe = () => undefined, qs = {}, names = (items) => items.map((item) => String(item.name)) }: ListShape = {},
 ): Promise<INodeListSearchResult> {
 	const page = await arizeApiRequestPage.call(
 		context,
@@ -33,16 +39,9 @@ async function searchList(
 
 /** Tasks are named with their type and the end of their ID (see taskLabel.ts): n8n's list shows names only. */
 export async function searchTasks(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList(
-		this,
-		'/v2/tasks',
-		'tasks',
-		filter,
-		paginationToken,
-		undefined,
-		undefined,
-		(tasks) => taskLabels(tasks.map((task) => ({ id: String(task.id), name: String(task.name), type: String(task.type) }))),
-	);
+	return await searchList(this, '/v2/tasks', 'tasks', filter, paginationToken, {
+		names: (tasks) => taskLabels(tasks.map(({ id, name, type }) => ({ id: String(id), name: String(name), type: String(type) }))),
+	});
 }
 
 export async function searchSpaces(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
@@ -58,20 +57,16 @@ export async function searchDatasets(this: ILoadOptionsFunctions, filter?: strin
 }
 
 export async function searchAiIntegrations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList(this, '/v2/ai-integrations', 'ai_integrations', filter, paginationToken, (integration) =>
-		[integration.provider, ...((integration.model_names as string[]) ?? []).slice(0, 3)].filter(Boolean).join(' · '),
-	);
+	return await searchList(this, '/v2/ai-integrations', 'ai_integrations', filter, paginationToken, {
+		describe: (integration) =>
+			[integration.provider, ...((integration.model_names as string[]) ?? []).slice(0, 3)].filter(Boolean).join(' · '),
+	});
 }
 
 export async function searchAgentIntegrations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 	// The integrations list requires a type (§6).
-	return await searchList(
-		this,
-		'/v2/integrations',
-		'integrations',
-		filter,
-		paginationToken,
-		(integration) => (integration.description ? String(integration.description) : undefined),
-		{ type: 'AGENT' },
-	);
+	return await searchList(this, '/v2/integrations', 'integrations', filter, paginationToken, {
+		describe: (integration) => (integration.description ? String(integration.description) : undefined),
+		qs: { type: 'AGENT' },
+	});
 }

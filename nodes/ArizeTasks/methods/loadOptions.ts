@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { arizeApiRequest, arizeApiRequestAllItems, arizePath } from '../../shared/transport';
+import { fetchEvaluator } from '../../shared/evaluators';
+import { arizeApiRequestAllItems } from '../../shared/transport';
 
 /**
  * Dropdowns that cannot be resource locators: evaluators sit inside a list of evaluators and experiments are a
@@ -32,10 +33,8 @@ function templateVariables(template: string): string[] {
 
 /** What the latest version's template expects, e.g. "expects {input}, {output}"; undefined when it cannot be read. */
 async function expectedVariables(context: ILoadOptionsFunctions, evaluatorId: string): Promise<string | undefined> {
-	const evaluator = await arizeApiRequest
-		.call(context, { method: 'GET', path: arizePath`/v2/evaluators/${evaluatorId}` })
-		.catch(() => undefined);
-	const template = ((evaluator?.version as IDataObject | undefined)?.template_config as IDataObject | undefined)?.template;
+	const evaluator = await fetchEvaluator(context, evaluatorId).catch(() => undefined);
+	const template = evaluator?.version?.template_config?.template;
 	if (typeof template !== 'string') return undefined;
 	const variables = templateVariables(template);
 	return variables.length ? `expects ${variables.map((name) => `{${name}}`).join(', ')}` : 'expects no variables';

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { readTaskLabel, taskTypeName } from '../../../shared/taskLabel';
+import type { ArizeRequest } from '../../../shared/transport';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
 
 /**
@@ -16,13 +17,15 @@ import { arizeApiRequest, arizePath } from '../../../shared/transport';
  */
 export async function sendForTaskType(
 	context: IExecuteFunctions,
-	itemIndex: number,
 	taskId: string,
-	send: () => Promise<IDataObject>,
+	typeKnown: boolean,
+	request: ArizeRequest & { itemIndex: number },
 ): Promise<IDataObject> {
-	if (assertTaskTypeIfKnown(context, itemIndex, taskId)) return await send();
+	const { itemIndex } = request;
+	// Already checked against the task's label (assertTaskTypeIfKnown): a rejection is about something else.
+	if (typeKnown) return await arizeApiRequest.call(context, request);
 
-	const outcome = await send().then(
+	const outcome = await arizeApiRequest.call(context, request).then(
 		(answer) => ({ answer }),
 		(error: unknown) => ({ error }),
 	);
@@ -41,7 +44,8 @@ export async function sendForTaskType(
 
 /**
  * Stops the item when the task was picked from the list and its type is not the chosen Task Type; called before the
- * body is read, so the error is about the type rather than a field of the wrong type. Whether the type was known.
+ * body is read, so the error is about the type rather than a field of the wrong type. Returns whether the type was
+ * known, for sendForTaskType.
  */
 export function assertTaskTypeIfKnown(context: IExecuteFunctions, itemIndex: number, taskId: string): boolean {
 	const chosen = String(context.getNodeParameter('taskType', itemIndex));

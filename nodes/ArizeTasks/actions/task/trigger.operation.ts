@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { taskLocator, taskTypeSelector } from '../../../shared/descriptions';
 import { triggerEvaluationProblem, triggerExperimentProblem } from '../../../shared/rules';
 import { toIsoTimestamp } from '../../../shared/time';
-import { arizeApiRequest, arizePath } from '../../../shared/transport';
+import { arizePath } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTaskRun } from '../../../shared/types';
 import { assertValid, booleanFromText, getTaskId, numberFromText, readIdList } from '../common';
 import { readWaitSettings, waitForRun, waitProperties } from '../waiting';
@@ -195,7 +195,7 @@ function experimentBody(context: IExecuteFunctions, itemIndex: number): IDataObj
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const taskId = getTaskId(this, itemIndex);
-	assertTaskTypeIfKnown(this, itemIndex, taskId);
+	const typeKnown = assertTaskTypeIfKnown(this, itemIndex, taskId);
 	const runsExperiment = this.getNodeParameter('taskType', itemIndex) === 'RUN_EXPERIMENT';
 	const body = runsExperiment ? experimentBody(this, itemIndex) : evaluationBody(this, itemIndex);
 	assertValid(this, (runsExperiment ? triggerExperimentProblem : triggerEvaluationProblem)(body), itemIndex);
@@ -203,9 +203,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) ? readWaitSettings(this, itemIndex) : undefined;
 
 	const run = normaliseTaskRun(
-		await sendForTaskType(this, itemIndex, taskId, async () =>
-			await arizeApiRequest.call(this, { method: 'POST', path: arizePath`/v2/tasks/${taskId}/trigger`, body, itemIndex }),
-		),
+		await sendForTaskType(this, taskId, typeKnown, {
+			method: 'POST',
+			path: arizePath`/v2/tasks/${taskId}/trigger`,
+			body,
+			itemIndex,
+		}),
 	);
 	return wait ? await waitForRun(this, run, wait, itemIndex) : run;
 }

@@ -3,7 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { taskLocator, taskTypeSelector } from '../../../shared/descriptions';
 import { updateTaskProblem } from '../../../shared/rules';
-import { arizeApiRequest, arizePath } from '../../../shared/transport';
+import { arizePath } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
 import { assertValid, booleanFromText, getTaskId, numberFromText } from '../common';
 import {
@@ -113,12 +113,15 @@ function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const taskId = getTaskId(this, itemIndex);
-	assertTaskTypeIfKnown(this, itemIndex, taskId);
+	const typeKnown = assertTaskTypeIfKnown(this, itemIndex, taskId);
 	const body = updateBody(this, itemIndex);
 	assertValid(this, updateTaskProblem(body), itemIndex);
-	const task = await sendForTaskType(this, itemIndex, taskId, async () =>
-		await arizeApiRequest.call(this, { method: 'PATCH', path: arizePath`/v2/tasks/${taskId}`, body, itemIndex }),
-	);
+	const task = await sendForTaskType(this, taskId, typeKnown, {
+		method: 'PATCH',
+		path: arizePath`/v2/tasks/${taskId}`,
+		body,
+		itemIndex,
+	});
 	return normaliseTask(task);
 }
 

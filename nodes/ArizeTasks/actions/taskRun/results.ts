@@ -7,6 +7,7 @@ import {
 	arizePath,
 	MAX_RESULTS_PAGE_SIZE,
 } from '../../../shared/transport';
+import { evaluationNameOf, fetchEvaluator } from '../../../shared/evaluators';
 import type { Task, TaskRun } from '../../../shared/types';
 import { normaliseTask } from '../../../shared/types';
 
@@ -170,11 +171,13 @@ async function readSpans(
  */
 export function spanFilter(task: Task, names: Map<string, string>): string {
 	const evaluators = (task.evaluators as IDataObject[] | undefined) ?? [];
-	const labelled = evaluators.map((evaluator) => {
-		const labelledHere = `${evaluationColumn(names.get(String(evaluator.evaluator_id)) ?? '')}.label IS NOT NULL`;
-		return evaluator.query_filter ? `(${evaluator.query_filter}) AND ${labelledHere}` : labelledHere;
-	});
-	const anyLabel = [...new Set(labelled)].map((part) => (labelled.length > 1 ? `(${part})` : part)).join(' OR ');
+	const labelled = new Set(
+		evaluators.map((evaluator) => {
+			const labelledHere = `${evaluationColumn(names.get(String(evaluator.evaluator_id)) ?? '')}.label IS NOT NULL`;
+			return evaluator.query_filter ? `(${evaluator.query_filter}) AND ${labelledHere}` : labelledHere;
+		}),
+	);
+	const anyLabel = [...labelled].map((part) => (labelled.size > 1 ? `(${part})` : part)).join(' OR ');
 	return task.query_filter ? `(${task.query_filter}) AND (${anyLabel})` : anyLabel;
 }
 
@@ -199,16 +202,10 @@ async function readEvaluationNames(
 	const named = await Promise.all(
 		evaluators.map(async (evaluator) => {
 			const id = String(evaluator.evaluator_id);
-			const version = evaluator.evaluator_version_id ? String(evaluator.evaluator_version_id) : undefined;
-			const found = await arizeApiRequest.call(context, {
-				method: 'GET',
-				path: arizePath`/v2/evaluators/${id}`,
-				qs: { version_id: version },
-				itemIndex,
-			});
-			const config = found.version as IDataObject | undefined;
-			const name = ((config?.template_config ?? config?.code_config) as IDataObject | undefined)?.name;
-			if (typeof name !== 'string' || !name) {
+			const versionId = evaluator.evaluator_version_id ? String(evaluator.evaluator_version_id) : undefined;
+			const found = await fetchEvaluator(context, id, { versionId, itemIndex });
+			const name = evaluationNameOf(found.version);
+			if (!name) {
 				throw new NodeOperationError(
 					context.getNode(),
 					`The evaluator "${String(found.name ?? evaluator.evaluator_name ?? id)}" does not say its evaluation name`,
