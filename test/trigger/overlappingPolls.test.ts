@@ -300,6 +300,9 @@ describe('Trigger: randomized overlapping, stale and budget-limited polls with l
 				}
 			}
 
+			// Runs are stamped in milliseconds, and the trigger counts a run that finished in the very millisecond its first
+			// poll started as after activation (it fires once). Changes are made strictly before the poll, as the model says.
+			await new Promise((resolve) => setTimeout(resolve, 2));
 			const dice = random.next();
 			if (dice < 0.2) {
 				stats.overlapping++;
