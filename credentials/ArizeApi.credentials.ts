@@ -75,7 +75,7 @@ export class ArizeApi implements ICredentialType {
 		};
 	}
 
-	// Mirrors arizeBaseUrl() in nodes/shared/transport.ts; an expression cannot import it.
+	// Mirrors arizeBaseUrl() in nodes/shared/transport/credentials.ts; an expression cannot import it.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:

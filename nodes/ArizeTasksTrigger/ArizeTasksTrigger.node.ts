@@ -7,12 +7,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { readMaxConcurrency, requestOptions, taskFilterOptions, taskFilterQuery, taskLocator } from '../shared/descriptions';
-import { RequestsStopped, useRequestGate } from '../shared/requestGate';
-import { arizeApiRequest, arizeApiRequestAllItems, arizePath } from '../shared/transport';
+import { requestOptions, taskFilterOptions, taskLocator } from '../shared/descriptions';
+import { readMaxConcurrency, taskFilterQuery } from '../shared/parameters';
+import { arizeApiRequest, arizeApiRequestAllItems, arizePath, RequestsStopped, useRequestGate } from '../shared/transport';
+import { searchDatasets, searchProjects, searchSpaces, searchTasks } from '../shared/methods/listSearch';
 import type { Task, TaskRun } from '../shared/types';
 import { isTerminal, normaliseTask, normaliseTaskRun } from '../shared/types';
-import { searchDatasets, searchProjects, searchSpaces, searchTasks } from '../ArizeTasks/methods/listSearch';
 import type { FinishedRun } from './runWatcher';
 import { abandonedAfterMs, newestState, oneAtATime, rememberState } from './overlappingPolls';
 import { inspectionOrder, isWatcherState, settle, tasksToInspect } from './runWatcher';

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { readMaxConcurrency } from '../../shared/descriptions';
-import { RequestsStopped, useRequestGate } from '../../shared/requestGate';
+import { readMaxConcurrency } from '../../shared/parameters';
+import { RequestsStopped, useRequestGate } from '../../shared/transport';
 import * as task from './task/Task.resource';
 import * as taskRun from './taskRun/TaskRun.resource';
 

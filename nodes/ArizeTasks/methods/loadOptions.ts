@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { fetchEvaluator } from '../../shared/evaluators';
+import { fetchEvaluator } from '../helpers/evaluators';
 import { arizeApiRequestAllItems } from '../../shared/transport';
 
 /**

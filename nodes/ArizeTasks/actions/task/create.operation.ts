@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { datasetLocator, projectLocator, taskTypeSelector } from '../../../shared/descriptions';
-import { createTaskProblem } from '../../../shared/rules';
+import { datasetLocator, projectLocator } from '../../../shared/descriptions';
+import { taskTypeSelector } from './taskType';
+import { createTaskProblem } from '../../helpers/rules';
 import { arizeApiRequest } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
 import { assertValid, booleanFromText, numberFromText, readIdList } from '../common';

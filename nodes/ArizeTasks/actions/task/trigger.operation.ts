@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { taskLocator, taskTypeSelector } from '../../../shared/descriptions';
-import { triggerEvaluationProblem, triggerExperimentProblem } from '../../../shared/rules';
-import { toIsoTimestamp } from '../../../shared/time';
+import { taskLocator } from '../../../shared/descriptions';
+import { taskTypeSelector } from './taskType';
+import { triggerEvaluationProblem, triggerExperimentProblem } from '../../helpers/rules';
+import { toIsoTimestamp } from '../../helpers/time';
 import { arizePath } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTaskRun } from '../../../shared/types';
 import { assertValid, booleanFromText, getTaskId, numberFromText, readIdList } from '../common';

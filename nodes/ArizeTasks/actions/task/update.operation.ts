@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { taskLocator, taskTypeSelector } from '../../../shared/descriptions';
-import { updateTaskProblem } from '../../../shared/rules';
+import { taskLocator } from '../../../shared/descriptions';
+import { taskTypeSelector } from './taskType';
+import { updateTaskProblem } from '../../helpers/rules';
 import { arizePath } from '../../../shared/transport';
 import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
 import { assertValid, booleanFromText, getTaskId, numberFromText } from '../common';

@@ -7,7 +7,7 @@ import {
 	arizePath,
 	MAX_RESULTS_PAGE_SIZE,
 } from '../../../shared/transport';
-import { evaluationNameOf, fetchEvaluator } from '../../../shared/evaluators';
+import { evaluationNameOf, fetchEvaluator } from '../../helpers/evaluators';
 import type { Task, TaskRun } from '../../../shared/types';
 import { normaliseTask } from '../../../shared/types';
 
