@@ -3,8 +3,10 @@ import type { Sandbox } from './index.ts';
 import { DataFile } from './persistence.ts';
 
 // Usage: node sandbox/cli.ts [--port 4010] [--host 127.0.0.1] [--run-duration-ms 3000] [--no-seed]
-//                            [--latency 0] [--jitter 0] [--data-file PATH]
-// Environment: SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_RUN_DURATION_MS, SANDBOX_LATENCY_MS, SANDBOX_JITTER_MS.
+//                            [--latency 0] [--jitter 0] [--data-file PATH] [--rate-limit 40 [--rate-burst 10]]
+// Environment: SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_RUN_DURATION_MS, SANDBOX_LATENCY_MS, SANDBOX_JITTER_MS,
+// SANDBOX_RATE_LIMIT, SANDBOX_RATE_BURST.
+// --rate-limit (requests per second) and --rate-burst (default: the rate) answer 429 beyond a token bucket.
 // --latency/--jitter (ms) delay every answer like a network round trip. Stops cleanly on SIGINT/SIGTERM.
 // --data-file keeps the data across restarts (sandbox/persistence.ts): loaded at start (the seed when the file does
 // not exist yet), saved within half a second of every request and on SIGINT/SIGTERM; delete the file to start over.
@@ -25,6 +27,24 @@ function integer(value: string | undefined, fallback: number, label: string): nu
 		process.exit(2);
 	}
 	return parsed;
+}
+
+/** --rate-limit and --rate-burst: none when no rate is given. */
+function rateLimit(): { perSecond: number; burst?: number } | undefined {
+	const rate = option('rate-limit') ?? process.env.SANDBOX_RATE_LIMIT;
+	if (rate === undefined || rate === '') return undefined;
+	const burst = option('rate-burst') ?? process.env.SANDBOX_RATE_BURST;
+	const perSecond = Number(rate);
+	if (!(perSecond > 0) || !Number.isFinite(perSecond)) {
+		console.error(`Invalid rate limit: ${rate}`);
+		process.exit(2);
+	}
+	return { perSecond, burst: burst === undefined || burst === '' ? undefined : integer(burst, 1, 'rate burst') };
+}
+
+function rateLimitHint(limit: { perSecond: number; burst?: number } | undefined): string {
+	if (!limit) return 'Rate limit: none';
+	return `Rate limit: ${limit.perSecond} requests/s, bursts of ${limit.burst ?? Math.max(1, limit.perSecond)}; beyond that 429 with Retry-After`;
 }
 
 /** Says which key to use without printing a custom one. */
@@ -61,6 +81,7 @@ async function main(): Promise<void> {
 	const apiKey = process.env.SANDBOX_API_KEY || DEFAULT_API_KEY;
 	const latencyMs = integer(option('latency') ?? process.env.SANDBOX_LATENCY_MS, 0, 'latency');
 	const jitterMs = integer(option('jitter') ?? process.env.SANDBOX_JITTER_MS, 0, 'jitter');
+	const limit = rateLimit();
 	const sandbox = await startSandbox({
 		port: integer(option('port') ?? process.env.SANDBOX_PORT, 4010, 'port'),
 		host: option('host') ?? '127.0.0.1',
@@ -69,6 +90,7 @@ async function main(): Promise<void> {
 		runDurationMs: integer(option('run-duration-ms') ?? process.env.SANDBOX_RUN_DURATION_MS, 3000, 'run duration'),
 		latencyMs,
 		jitterMs,
+		rateLimit: limit,
 	});
 	// Loaded before this turn of the event loop ends, so no request is answered from the seed first.
 	const dataPath = option('data-file');
@@ -85,6 +107,7 @@ async function main(): Promise<void> {
 	console.log(`Arize sandbox listening on ${sandbox.url}`);
 	console.log(keyHint(apiKey));
 	console.log(latencyHint(latencyMs, jitterMs));
+	console.log(rateLimitHint(limit));
 	console.log(dataHint(dataFile, loaded));
 	console.log(`Try: curl -H "Authorization: Bearer <key>" ${sandbox.url}/v2/tasks?limit=5`);
 

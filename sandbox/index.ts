@@ -2,7 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { Faults } from './faults.ts';
-import { createRequestListener } from './server.ts';
+import { RateLimit } from './rateLimit.ts';
+import type { RateLimitOptions } from './rateLimit.ts';
+import { createRequestListener, now } from './server.ts';
 import type { RecordedRequest, ServerState } from './server.ts';
 import { Store } from './store.ts';
 
@@ -12,6 +14,7 @@ import { Store } from './store.ts';
 
 export type { RecordedRequest } from './server.ts';
 export type { Fault, FaultOptions } from './faults.ts';
+export type { RateLimitOptions } from './rateLimit.ts';
 export { Faults } from './faults.ts';
 export { Store, createStore } from './store.ts';
 export type { FinishCounts, RunInput, SpanInput, StoreOptions, TaskInput } from './store.ts';
@@ -53,6 +56,11 @@ export interface SandboxOptions {
 	 * about a second later.
 	 */
 	backlog?: number;
+	/**
+	 * A token-bucket rate limit in front of the whole API (sandbox/rateLimit.ts): beyond `burst` requests at once and
+	 * `perSecond` after that, requests are answered 429 with Retry-After in whole seconds. Default: none.
+	 */
+	rateLimit?: RateLimitOptions;
 }
 
 export interface Sandbox {
@@ -71,6 +79,11 @@ export interface Sandbox {
 	setRunDurationMs(ms: number): void;
 	/** Applies to answers that become due from now on (see SandboxOptions.latencyMs); setLatency(0) turns it off. */
 	setLatency(latencyMs: number, jitterMs?: number): void;
+	/**
+	 * Sets the rate limit from now on (see SandboxOptions.rateLimit); undefined removes it. Changing a limit keeps the
+	 * tokens left; a new one starts with a full bucket.
+	 */
+	setRateLimit(limit: RateLimitOptions | undefined): void;
 	/** Requests in flight now: arrived, and their answer not yet fully written (nor their socket closed). */
 	readonly inFlight: number;
 	/** The most requests in flight at once since the start or the last resetMaxInFlight(). */
@@ -86,6 +99,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const state: ServerState = {
 		store,
 		faults: new Faults(),
+		rateLimit: new RateLimit(),
 		requests: [],
 		apiKeys: new Set(options.apiKeys ?? [DEFAULT_API_KEY]),
 		lowercaseEnums: false,
@@ -95,6 +109,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		maxInFlight: 0,
 		timers: new Set(),
 	};
+	state.rateLimit.set(options.rateLimit, now());
 	const server = createServer(createRequestListener(state));
 	const host = options.host ?? '127.0.0.1';
 	await new Promise<void>((resolve, reject) => {
@@ -128,6 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			state.latencyMs = milliseconds(latencyMs, 'latencyMs');
 			state.jitterMs = jitterMs;
 		},
+		setRateLimit: (limit) => state.rateLimit.set(limit, now()),
 		get inFlight() {
 			return state.inFlight;
 		},

@@ -3,12 +3,13 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { lowerCaseEnums, upperCaseEnums } from './enums.ts';
 import type { Fault, Faults } from './faults.ts';
 import { ApiError, problemBody } from './problems.ts';
+import type { RateLimit } from './rateLimit.ts';
 import { matchRoute } from './router.ts';
 import type { Reply, RouteContext } from './router.ts';
 import { routes } from './routes/index.ts';
 import type { Store } from './store.ts';
 
-// One request's journey: record it → read the body → injected fault? → authenticate → route → respond (after the
+// One request's journey: record it → rate limit → read the body → injected fault? → authenticate → route → respond (after the
 // simulated network latency, when one is set: the store sees the request at once, the client its answer later).
 
 export interface RecordedRequest {
@@ -30,11 +31,15 @@ export interface RecordedRequest {
 	 * pending, for hang faults and when the client went away before the answer was due.
 	 */
 	answeredAt: number | undefined;
+	/** The Retry-After of a 429 answer, in seconds; undefined for every other answer. */
+	retryAfter?: number;
 }
 
 export interface ServerState {
 	store: Store;
 	faults: Faults;
+	/** The rate limit in front of the whole API (sandbox/rateLimit.ts); none unless set. */
+	rateLimit: RateLimit;
 	requests: RecordedRequest[];
 	apiKeys: ReadonlySet<string>;
 	lowercaseEnums: boolean;
@@ -105,6 +110,7 @@ function send(
 }
 
 function sendProblem(res: ServerResponse, record: RecordedRequest, error: ApiError): void {
+	if (error.headers['Retry-After'] !== undefined) record.retryAfter = Number(error.headers['Retry-After']);
 	send(res, record, error.status, PROBLEM_TYPE, JSON.stringify(problemBody(error.status, error.message, record.path)), error.headers);
 }
 
@@ -228,8 +234,13 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 	};
 	state.requests.push(record);
 	trackInFlight(state, res);
+	const limited = state.rateLimit.take(receivedAt);
 	const rawBody = await readBody(req);
 	record.body = parseForRecord(rawBody);
+	if (limited) {
+		deliver(state, () => sendProblem(res, record, limited));
+		return;
+	}
 
 	const fault = state.faults.take(method, rawPath);
 	if (fault) {

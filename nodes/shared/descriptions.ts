@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY } from './transport/requestGate';
+import { AUTO_CEILING } from './transport/pacing';
+import { MAX_CONCURRENCY } from './transport/requestGate';
 
 export const taskTypeOptions: INodePropertyOptions[] = [
 	{
@@ -96,7 +97,8 @@ export const taskFilterOptions: INodeProperties[] = [
 
 /**
  * Request Options → Max Requests in Parallel, for both nodes. The transport's request gate enforces it over every
- * request of one execution (or one trigger poll), whatever the number of items.
+ * request of one execution (or one trigger poll), whatever the number of items. Its default, 0, is Auto; a workflow
+ * that saved a number (the default used to be 5) keeps it, since n8n stores every option added to a collection.
  */
 export const requestOptions: INodeProperties = {
 	displayName: 'Request Options',
@@ -109,12 +111,15 @@ export const requestOptions: INodeProperties = {
 			displayName: 'Max Requests in Parallel',
 			name: 'maxConcurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-			default: DEFAULT_MAX_CONCURRENCY,
+			typeOptions: { minValue: 0, maxValue: MAX_CONCURRENCY },
+			default: 0,
+			hint: '0 = Auto',
 			description:
-				'How many requests to Arize may be open at once, over all input items. Items are processed side by side; ' +
-				'the output keeps the input order. Raise it for many items at cloud latency. If Arize answers 429 Too Many ' +
-				'Requests, every request pauses for as long as Arize asks, then resumes.',
+				'How many requests to Arize may be open at once, over all input items. 0 (Auto, the default) starts with a ' +
+				`few and adds more while Arize answers fine, up to ${AUTO_CEILING}; on 429 Too Many Requests or 503 it slows ` +
+				'down and spaces requests in time. A number from 1 keeps exactly that many open at once, at any pace. Items ' +
+				'are processed side by side; the output keeps the input order. If Arize answers 429, every request pauses ' +
+				'for as long as Arize asks, then resumes.',
 		},
 	],
 };

@@ -1,7 +1,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY } from './transport/requestGate';
+import type { Concurrency } from './transport/requestGate';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './transport/requestGate';
 
 /** The ID a filter holds: a locator's value, or the plain string of a workflow saved before the filters were locators. */
 function filterId(filter: unknown): string | undefined {
@@ -28,15 +29,21 @@ export function taskFilterQuery(filters: {
 	};
 }
 
-/** Max Requests in Parallel as set (read once per execution), checked against its range. */
-export function readMaxConcurrency(node: INode, value: unknown): number {
-	const limit = value === undefined || value === '' ? DEFAULT_MAX_CONCURRENCY : Number(value);
-	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CONCURRENCY) {
+/**
+ * Max Requests in Parallel as set (read once per execution), checked against its range. Not set (n8n keeps no
+ * option the user did not add to Request Options), 0 or "auto": Auto. A number saved by a workflow from before Auto
+ * keeps meaning that fixed number.
+ */
+export function readMaxConcurrency(node: INode, value: unknown): Concurrency {
+	if (value === undefined || value === null || value === '' || value === 0) return DEFAULT_CONCURRENCY;
+	if (typeof value === 'string' && value.trim().toLowerCase() === 'auto') return 'auto';
+	const limit = Number(value);
+	if (!Number.isInteger(limit) || limit < 0 || limit > MAX_CONCURRENCY) {
 		throw new NodeOperationError(
 			node,
-			`Max Requests in Parallel must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(value)}`,
+			`Max Requests in Parallel must be 0 (Auto) or a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(value)}`,
 			{ description: 'Change it under Request Options' },
 		);
 	}
-	return limit;
+	return limit === 0 ? DEFAULT_CONCURRENCY : limit;
 }

@@ -14,3 +14,4 @@ export {
 } from './pagination';
 export type { ListRequest } from './pagination';
 export { pause, RequestsStopped, useRequestGate } from './requestGate';
+export type { Concurrency } from './requestGate';

@@ -14,6 +14,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { ArizeCredentials } from './credentials';
 import { arizeBaseUrl, CREDENTIAL_TYPE } from './credentials';
 import { apiError, networkError, networkFailure, notJsonError } from './errors';
+import type { GateSlot } from './requestGate';
 import { pause, requestGate } from './requestGate';
 
 export type ArizeFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions;
@@ -54,8 +55,8 @@ interface FullResponse {
 /**
  * Sends one request to Arize and returns the parsed body. Owns authentication (through the credential),
  * retries (429 always, 5xx and connection errors only for idempotent requests) and error translation. Every attempt
- * passes the context's request gate: at most its bound in flight, and a 429's Retry-After holds back every request
- * of the execution, not just this one.
+ * passes the context's request gate: at most its window in flight, at its pace (a 429 or a 503 slows an Auto gate
+ * down), and a 429's Retry-After holds back every request of the execution, not just this one.
  */
 export async function arizeApiRequest(this: ArizeFunctions, request: ArizeRequest): Promise<IDataObject> {
 	const node = this.getNode();
@@ -77,7 +78,7 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 	let transientRetries = 0;
 	// One attempt is decided inside its slot, so that a failure has closed the gate (when it does) before the slot
 	// passes to the next request.
-	const attempt = async (): Promise<Attempt> => {
+	const attempt = async (slot: GateSlot): Promise<Attempt> => {
 		let response: FullResponse;
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as FullResponse;
@@ -93,6 +94,7 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 			throw final;
 		}
 		const { statusCode, body } = response;
+		if (statusCode === 429 || statusCode === 503) slot.pushedBack();
 		if (statusCode === 429 && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
 			gate.holdFor(retryAfterMs(response.headers['retry-after'], rateLimitRetries++));
 			return { heldBack: true, error: apiError(node, statusCode, body, request.itemIndex, rateLimitRetries) };

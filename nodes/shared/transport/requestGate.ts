@@ -1,12 +1,26 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import type { Pacing } from './pacing';
+import { AutoPacing, FixedPacing } from './pacing';
+
 /** Any n8n context; executions have a cancel signal, polls and editor lookups do not. */
 type CancellableContext = object;
 
-/** Requests to Arize one node execution may have open at once when the user did not say (Arize's limits are unpublished). */
-export const DEFAULT_MAX_CONCURRENCY = 5;
+/**
+ * Max Requests in Parallel: `auto` (the pacing learns what Arize allows, see AutoPacing) or a fixed number of requests
+ * open at once, from 1 to MAX_CONCURRENCY.
+ */
+export type Concurrency = number | 'auto';
+/** When the user did not say: Arize publishes no limits for its REST API, so the gate learns them. */
+export const DEFAULT_CONCURRENCY: Concurrency = 'auto';
 export const MAX_CONCURRENCY = 100;
+
+/** What a request tells the gate about its answer, from inside its slot. */
+export interface GateSlot {
+	/** Arize answered 429 Too Many Requests or 503 Service Unavailable: the gate slows down (when it is Auto). */
+	pushedBack(): void;
+}
 
 /** Thrown to a request that was about to start after the gate closed; the item that closed it has the real error. */
 export class RequestsStopped extends Error {
@@ -17,14 +31,18 @@ export class RequestsStopped extends Error {
 }
 
 /**
- * The one gate every request of a node execution (or of one trigger poll) passes: at most `limit` requests in flight,
- * nothing sent while Arize's `Retry-After` holds, and nothing new once the execution is failing. Slots are handed
- * over in the order requests asked for them, so the items of a run are served in input order.
+ * The one gate every request of a node execution (or of one trigger poll) passes: at most the pacing's window of
+ * requests in flight, no faster than its rate, nothing sent while Arize's `Retry-After` holds, and nothing new once
+ * the execution is failing. Slots and start times are handed out in the order requests asked for them, so the items
+ * of a run are served in input order.
  */
 export class RequestGate {
 	private inFlight = 0;
 	private readonly waiting: Array<() => void> = [];
 	private holdUntil = 0;
+	/** Settles when the request before in line has started (when the pacing spaces requests in time). */
+	private previousTurn: Promise<void> = Promise.resolve();
+	private turnsWaiting = 0;
 	/** Requests of items after this index (or of no item) start no more; those of earlier items still may. */
 	private stoppedAfter = Number.POSITIVE_INFINITY;
 	/** No request starts at or after this time (ms since the epoch). */
@@ -34,19 +52,26 @@ export class RequestGate {
 
 	/** `stopOnFailure`: a request that fails stops the gate for the items after its own (see stop). */
 	constructor(
-		readonly limit: number,
+		readonly pacing: Pacing,
 		private readonly stopOnFailure = false,
 	) {}
 
-	/** Runs `send` in a slot; waits for a free slot and for any rate-limit hold first. */
-	async run<T>(context: CancellableContext, send: () => Promise<T>, itemIndex?: number): Promise<T> {
-		await this.acquire(context, itemIndex);
+	/**
+	 * Runs `send` in a slot; waits for a free slot, for any rate-limit hold and for its turn in time first. What `send`
+	 * resolves with counts as a fine answer for the pacing unless it reported a push-back; what it throws counts as
+	 * neither.
+	 */
+	async run<T>(context: CancellableContext, send: (slot: GateSlot) => Promise<T>, itemIndex?: number): Promise<T> {
+		const sentAt = await this.acquire(context, itemIndex);
 		let succeeded = false;
+		let pushedBack = false;
 		try {
-			const result = await send();
+			const result = await send({ pushedBack: () => (pushedBack = true) });
 			succeeded = true;
 			return result;
 		} finally {
+			if (pushedBack) this.pacing.pushedBack(sentAt, Date.now());
+			else if (succeeded) this.pacing.answered(sentAt);
 			// Before the slot is handed on: the next request in line must already see the gate closed.
 			if (!succeeded && this.stopOnFailure) this.stop(itemIndex);
 			this.release();
@@ -90,25 +115,69 @@ export class RequestGate {
 		this.closesAt = Math.min(this.closesAt, time);
 	}
 
-	private async acquire(context: CancellableContext, itemIndex: number | undefined): Promise<void> {
-		if (this.inFlight < this.limit && this.waiting.length === 0) this.inFlight++;
-		// release() hands its slot straight to the first in line, so a newcomer cannot overtake it.
+	/** Waits for a slot, the hold and the request's turn in time; returns when it starts (ms since the epoch). */
+	private async acquire(context: CancellableContext, itemIndex: number | undefined): Promise<number> {
+		if (this.inFlight < this.pacing.window && this.waiting.length === 0) this.inFlight++;
+		// Freed slots go to the first in line (admitWaiting), so a newcomer cannot overtake them.
 		else await new Promise<void>((granted) => this.waiting.push(granted));
 		let admitted = false;
 		try {
 			this.throwIfStopped(itemIndex);
 			if (!(await this.waitForHold(context))) throw new RequestsStopped('The execution was cancelled');
-			this.throwIfStopped(itemIndex);
+			const sentAt = await this.waitForTurn(context, itemIndex);
 			admitted = true;
+			return sentAt;
 		} finally {
 			if (!admitted) this.release();
 		}
 	}
 
+	/**
+	 * Waits until the pacing lets the next request start (and no hold is on), one request after the other in the order
+	 * they came; returns the start time, already told to the pacing so that the next in line waits from it.
+	 */
+	private async waitForTurn(context: CancellableContext, itemIndex: number | undefined): Promise<number> {
+		const now = Date.now();
+		if (this.turnsWaiting === 0 && this.pacing.nextStartAt() <= now && this.holdUntil <= now) {
+			this.throwIfStopped(itemIndex);
+			this.pacing.started(now);
+			return now;
+		}
+		this.turnsWaiting++;
+		const previous = this.previousTurn;
+		let done!: () => void;
+		this.previousTurn = new Promise<void>((resolve) => (done = resolve));
+		try {
+			await previous;
+			for (;;) {
+				const startAt = Math.max(this.pacing.nextStartAt(), this.holdUntil);
+				if (startAt >= this.closesAt) throw new RequestsStopped('Not sent: the time for these requests is up');
+				const wait = startAt - Date.now();
+				if (wait <= 0) break;
+				if (!(await pause(context, wait))) throw new RequestsStopped('The execution was cancelled');
+			}
+			if (isCancelled(context)) throw new RequestsStopped('The execution was cancelled');
+			this.throwIfStopped(itemIndex);
+			const startedAt = Date.now();
+			this.pacing.started(startedAt);
+			return startedAt;
+		} finally {
+			this.turnsWaiting--;
+			done();
+		}
+	}
+
 	private release(): void {
-		const next = this.waiting.shift();
-		if (next) next();
-		else this.inFlight--;
+		this.inFlight--;
+		this.admitWaiting();
+	}
+
+	/** Hands free slots to the first in line; the window may have grown or shrunk since. */
+	private admitWaiting(): void {
+		while (this.waiting.length > 0 && this.inFlight < this.pacing.window) {
+			this.inFlight++;
+			this.waiting.shift()!();
+		}
 	}
 
 	private throwIfStopped(itemIndex: number | undefined): void {
@@ -142,19 +211,24 @@ export async function pause(context: CancellableContext, ms: number): Promise<bo
 // each its own gate.
 const gates = new WeakMap<object, RequestGate>();
 
-/** The gate of this context; created with the default bound unless `useRequestGate` set one first. */
+/** The pacing for a Max Requests in Parallel setting. */
+export function pacingFor(concurrency: Concurrency): Pacing {
+	return concurrency === 'auto' ? new AutoPacing() : new FixedPacing(concurrency);
+}
+
+/** The gate of this context; created with the default pacing unless `useRequestGate` set one first. */
 export function requestGate(context: object): RequestGate {
 	let gate = gates.get(context);
 	if (!gate) {
-		gate = new RequestGate(DEFAULT_MAX_CONCURRENCY);
+		gate = new RequestGate(pacingFor(DEFAULT_CONCURRENCY));
 		gates.set(context, gate);
 	}
 	return gate;
 }
 
 /** Gives this context a fresh gate (called once, before the first request of an execution or poll). */
-export function useRequestGate(context: object, limit: number, options: { stopOnFailure: boolean }): RequestGate {
-	const gate = new RequestGate(limit, options.stopOnFailure);
+export function useRequestGate(context: object, concurrency: Concurrency, options: { stopOnFailure: boolean }): RequestGate {
+	const gate = new RequestGate(pacingFor(concurrency), options.stopOnFailure);
 	gates.set(context, gate);
 	return gate;
 }
