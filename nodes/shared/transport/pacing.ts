@@ -91,13 +91,13 @@ export class AutoPacing implements Pacing {
 
 	answered(sentAt: number): void {
 		// An answer to a request sent before the last back-off says nothing about the new pace.
-		if (sentAt < this.backedOffAt) return;
+		if (sentAt <= this.backedOffAt) return;
 		this.size = Math.min(AUTO_CEILING, this.size + (this.slowStart ? SLOW_START_GROWTH : 1 / this.size));
 		if (this.rate !== undefined) this.rate += RATE_GROWTH_PER_SECOND;
 	}
 
 	pushedBack(sentAt: number, at: number): void {
-		if (sentAt < this.backedOffAt) return;
+		if (sentAt <= this.backedOffAt) return;
 		this.backedOffAt = at;
 		this.slowStart = false;
 		this.size = Math.max(1, this.size * WINDOW_BACKOFF);

@@ -1,0 +1,230 @@
+import { AUTO_CEILING, AutoPacing, FixedPacing } from '../../nodes/shared/transport/pacing';
+import { RequestGate, pacingFor } from '../../nodes/shared/transport/requestGate';
+
+// The request gate and its pacing as units: how many requests it lets open at once, how that changes with the
+// answers, and when it lets them start. The pacing is handed its times, so its arithmetic is checked exactly; the
+// gate is driven with requests whose answers the test releases one by one.
+
+/** A request the test answers when it wants: `fine`, `pushBack` (429/503) or `fail` (an error thrown). */
+interface Pending {
+	index: number;
+	fine(): void;
+	pushBack(): void;
+	fail(): void;
+}
+
+/** Starts `count` requests through the gate; `pending` holds those in flight, in the order they started. */
+function drive(gate: RequestGate, count: number) {
+	const pending: Pending[] = [];
+	const started: number[] = [];
+	const startTimes: number[] = [];
+	const done = Promise.allSettled(
+		Array.from({ length: count }, (_, index) =>
+			gate.run(
+				{},
+				(slot) =>
+					new Promise<void>((resolve, reject) => {
+						started.push(index);
+						startTimes.push(Date.now());
+						const settle = (how: 'fine' | 'pushBack' | 'fail') => {
+							pending.splice(pending.findIndex((request) => request.index === index), 1);
+							if (how === 'pushBack') slot.pushedBack();
+							if (how === 'fail') reject(new Error(`request ${index} failed`));
+							else resolve();
+						};
+						pending.push({ index, fine: () => settle('fine'), pushBack: () => settle('pushBack'), fail: () => settle('fail') });
+					}),
+				index,
+			),
+		),
+	);
+	return { pending, started, startTimes, done };
+}
+
+/** Lets the gate's promises (slot hand-overs, turns) run. */
+const settle = async () => {
+	for (let i = 0; i < 20; i++) await Promise.resolve();
+	await new Promise((resolve) => setImmediate(resolve));
+};
+
+/** Answers every request in flight now with `how`, then lets the gate admit the next ones. */
+async function answerAll(pending: Pending[], how: 'fine' | 'pushBack' | 'fail') {
+	for (const request of [...pending]) request[how]();
+	await settle();
+}
+
+describe('AutoPacing: the arithmetic', () => {
+	it('starts with 4 at once and grows by half with every round trip of fine answers', () => {
+		const pacing = new AutoPacing();
+		const windows = [pacing.window];
+		for (let trip = 0; trip < 6; trip++) {
+			const window = pacing.window;
+			for (let i = 0; i < window; i++) pacing.started(trip * 100);
+			for (let i = 0; i < window; i++) pacing.answered(trip * 100);
+			windows.push(pacing.window);
+		}
+		expect(windows).toEqual([4, 6, 9, 13, 20, 30, 45]);
+		// No push-back yet: requests are not spaced in time.
+		expect(pacing.requestsPerSecond).toBeUndefined();
+		expect(pacing.nextStartAt()).toBe(0);
+	});
+
+	it(`never goes above its ceiling of ${AUTO_CEILING}`, () => {
+		const pacing = new AutoPacing();
+		for (let i = 0; i < 10_000; i++) {
+			pacing.started(i);
+			pacing.answered(i);
+		}
+		expect(pacing.window).toBe(AUTO_CEILING);
+	});
+
+	it('a push-back halves the window and spaces requests at 4/5 of the rate of the second before it', () => {
+		const pacing = new AutoPacing();
+		for (let trip = 0; trip < 4; trip++) {
+			for (let i = 0; i < 20; i++) pacing.started(1000 + trip * 250 + i);
+			for (let i = 0; i < 20; i++) pacing.answered(1000 + trip * 250 + i);
+		}
+		const before = pacing.window;
+		// 80 requests started within the second before the refused one (1000…1769): 80 a second, backed off to 64.
+		pacing.pushedBack(1769, 1800);
+		expect(pacing.window).toBe(Math.floor(before / 2));
+		expect(pacing.requestsPerSecond).toBe(64);
+		pacing.started(1900);
+		expect(pacing.nextStartAt()).toBe(1900 + 1000 / 64);
+	});
+
+	it('reacts once to a burst: push-backs of requests started before the back-off change nothing more', () => {
+		const pacing = new AutoPacing();
+		for (let i = 0; i < 40; i++) pacing.started(i * 10);
+		for (let i = 0; i < 30; i++) pacing.answered(i * 10);
+		pacing.pushedBack(300, 500);
+		const after = { window: pacing.window, rate: pacing.requestsPerSecond };
+		for (let i = 31; i < 40; i++) pacing.pushedBack(i * 10, 520);
+		expect({ window: pacing.window, rate: pacing.requestsPerSecond }).toEqual(after);
+		// Their fine answers do not grow it either; an answer to a request started after the back-off does.
+		pacing.answered(390);
+		expect(pacing.requestsPerSecond).toBe(after.rate);
+		pacing.started(1600);
+		pacing.answered(1600);
+		expect(pacing.requestsPerSecond).toBeCloseTo(after.rate! + 0.2, 10);
+		// A push-back of a request started after the back-off backs off again, from the lower rate.
+		pacing.pushedBack(1600, 1700);
+		expect(pacing.requestsPerSecond).toBeLessThan(after.rate!);
+	});
+
+	it('never spaces requests more than 2 seconds apart, however hard Arize pushes back', () => {
+		const pacing = new AutoPacing();
+		for (let i = 0; i < 30; i++) {
+			pacing.started(i * 5000);
+			pacing.pushedBack(i * 5000, i * 5000 + 10);
+		}
+		expect(pacing.window).toBe(1);
+		expect(pacing.requestsPerSecond).toBe(0.5);
+	});
+
+	it('a fixed number stays that number: no growth, no back-off, no spacing', () => {
+		const pacing = new FixedPacing(7);
+		for (let i = 0; i < 100; i++) {
+			pacing.started(i);
+			pacing.answered(i);
+			pacing.pushedBack(i, i + 1);
+		}
+		expect(pacing.window).toBe(7);
+		expect(pacing.nextStartAt()).toBe(0);
+		expect(pacingFor(7)).toBeInstanceOf(FixedPacing);
+		expect(pacingFor('auto')).toBeInstanceOf(AutoPacing);
+	});
+});
+
+describe('RequestGate with Auto', () => {
+	it('lets 4 requests open first, then more with every round of fine answers, in input order', async () => {
+		const gate = new RequestGate(new AutoPacing());
+		const { pending, started, done } = drive(gate, 60);
+		const inFlight: number[] = [];
+		for (let round = 0; round < 5; round++) {
+			await settle();
+			inFlight.push(pending.length);
+			await answerAll(pending, 'fine');
+		}
+		expect(inFlight).toEqual([4, 6, 9, 13, 20]);
+		while (pending.length) await answerAll(pending, 'fine');
+		await done;
+		expect(started).toEqual(Array.from({ length: 60 }, (_, index) => index));
+	});
+
+	it('a 429 or 503 halves how many are open at once; errors thrown neither grow nor shrink it', async () => {
+		const gate = new RequestGate(new AutoPacing());
+		const { pending, done } = drive(gate, 200);
+		for (let round = 0; round < 4; round++) {
+			await settle();
+			await answerAll(pending, 'fine');
+		}
+		await settle();
+		expect(pending).toHaveLength(20);
+		// One push-back among the 20; the rest of that burst answers fine, which the gate does not count as news.
+		pending[0].pushBack();
+		await answerAll(pending, 'fine');
+		expect(gate.pacing.window).toBe(10);
+		expect(pending.length).toBeLessThanOrEqual(10);
+		const windowBefore = gate.pacing.window;
+		await answerAll(pending, 'fail');
+		expect(gate.pacing.window).toBe(windowBefore);
+		gate.stop();
+		await answerAll(pending, 'fine');
+		await done;
+	});
+
+	it('after a push-back, requests start one after the other at the learnt rate, none before its time', async () => {
+		const pacing = new AutoPacing();
+		const gate = new RequestGate(pacing);
+		const { pending, startTimes, done } = drive(gate, 12);
+		await settle();
+		pending[0].pushBack();
+		await answerAll(pending, 'fine');
+		const rate = pacing.requestsPerSecond!;
+		expect(rate).toBeGreaterThan(0);
+		const firstPaced = startTimes.length;
+		while (pending.length || startTimes.length < 12) {
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			await answerAll(pending, 'fine');
+		}
+		await done;
+		const paced = startTimes.slice(firstPaced - 1);
+		// Each start waits for the one before plus the interval of the rate at that moment (which only grows: the
+		// interval of the final rate is the smallest).
+		for (let i = 1; i < paced.length; i++) {
+			expect(paced[i] - paced[i - 1]).toBeGreaterThanOrEqual(Math.floor(1000 / pacing.requestsPerSecond!) - 1);
+		}
+	});
+
+	it("honours a 429's Retry-After for every request, not just the one refused", async () => {
+		const gate = new RequestGate(new AutoPacing());
+		gate.holdFor(300);
+		const holdEnds = Date.now() + 300;
+		const { pending, startTimes, done } = drive(gate, 6);
+		while (startTimes.length < 6) {
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			await answerAll(pending, 'fine');
+		}
+		await answerAll(pending, 'fine');
+		await done;
+		expect(Math.min(...startTimes)).toBeGreaterThanOrEqual(holdEnds - 1);
+	});
+});
+
+describe('RequestGate with a fixed number', () => {
+	it('keeps exactly that many open whatever the answers, and starts them at once', async () => {
+		const gate = new RequestGate(new FixedPacing(5));
+		const { pending, started, done } = drive(gate, 40);
+		const inFlight: number[] = [];
+		for (let round = 0; round < 7; round++) {
+			await settle();
+			inFlight.push(pending.length);
+			await answerAll(pending, round === 2 ? 'pushBack' : round === 4 ? 'fail' : 'fine');
+		}
+		expect(inFlight).toEqual([5, 5, 5, 5, 5, 5, 5]);
+		while (pending.length) await answerAll(pending, 'fine');
+		await done;
+		expect(started).toEqual(Array.from({ length: 40 }, (_, index) => index));
+	});
+});
