@@ -27,20 +27,40 @@ afterEach(() => arize.sandbox.setLatency(0));
 
 describe('Items in parallel: the bound', () => {
 	it.each([
-		[undefined, 5],
+		[5, 5],
 		[12, 12],
 		[1, 1],
 	])('Max Requests in Parallel %s: never more than %i requests in flight, and that many when there is work', async (bound, expected) => {
 		const tasks = store().addTasks(30);
 		arize.sandbox.setLatency(25);
 		arize.sandbox.resetMaxInFlight();
-		const { items, error } = await runTasksNode(arize.credentials, getTask(bound ? inParallel(bound) : {}), {
+		const { items, error } = await runTasksNode(arize.credentials, getTask(inParallel(bound)), {
 			input: tasks.map(({ id }) => ({ id })),
 		});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(30);
 		expect(arize.sandbox.maxInFlight).toBe(expected);
 		expect(arize.sandbox.requests).toHaveLength(30);
+	});
+
+	it.each([
+		['not set (a new node)', {}],
+		['0', inParallel(0)],
+		['"auto" from an expression', { requestOptions: { maxConcurrency: '={{ "auto" }}' } }],
+	])('Max Requests in Parallel %s is Auto: 4 requests first, more while answers come fine, never over 100', async (_, options) => {
+		const tasks = store().addTasks(150);
+		arize.sandbox.setLatency(25);
+		arize.sandbox.resetMaxInFlight();
+		const { items, error } = await runTasksNode(arize.credentials, getTask(options), { input: tasks.map(({ id }) => ({ id })) });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(tasks.map((task) => task.id));
+		const requests = arize.sandbox.requests;
+		expect(requests).toHaveLength(150);
+		// Nothing more can start before the first answer is back: the first window.
+		const firstAnswer = Math.min(...requests.map((request) => request.answeredAt!));
+		expect(requests.filter((request) => request.receivedAt < firstAnswer)).toHaveLength(4);
+		expect(arize.sandbox.maxInFlight).toBeGreaterThan(12);
+		expect(arize.sandbox.maxInFlight).toBeLessThanOrEqual(100);
 	});
 
 	it('keeps input order and pairing when answers come back in random order', async () => {
@@ -57,9 +77,9 @@ describe('Items in parallel: the bound', () => {
 		expect(answered.map((request) => idOfPath(request.path))).not.toEqual(tasks.map((task) => task.id));
 	});
 
-	it('refuses a Max Requests in Parallel outside 1 to 100 before any request', async () => {
-		const { error } = await runTasksNode(arize.credentials, getTask(inParallel(500)), { input: [{ id: UNKNOWN_TASK }] });
-		expect(error?.message).toBe('Max Requests in Parallel must be a whole number from 1 to 100, got 500');
+	it.each([500, -1, 2.5])('refuses a Max Requests in Parallel of %s before any request', async (bound) => {
+		const { error } = await runTasksNode(arize.credentials, getTask(inParallel(bound)), { input: [{ id: UNKNOWN_TASK }] });
+		expect(error?.message).toBe(`Max Requests in Parallel must be 0 (Auto) or a whole number from 1 to 100, got ${bound}`);
 		expect(arize.sandbox.requests).toEqual([]);
 	});
 });

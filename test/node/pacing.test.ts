@@ -1,0 +1,141 @@
+import type { RecordedRequest } from '../../sandbox/index.ts';
+import { SEED } from '../../sandbox/seed.ts';
+import { jsonOf, pollTrigger, runTasksNode, useArize } from '../arize';
+
+// Max Requests in Parallel: Auto (the default) against a sandbox that enforces a rate limit the way an API gateway
+// does (a token bucket; beyond it 429 with Retry-After in whole seconds). Whatever the limit does, every item comes
+// out right, in input order and paired; nothing is sent while a Retry-After holds; nothing is sent twice but what
+// Arize refused with 429; a POST is never repeated after a 5xx.
+
+const arize = useArize();
+const store = () => arize.sandbox.store;
+
+afterEach(() => {
+	arize.sandbox.setRateLimit(undefined);
+	arize.sandbox.setLatency(0);
+});
+
+const getTask = { resource: 'task', operation: 'get', taskId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } };
+const taskPath = (id: string) => `/v2/tasks/${encodeURIComponent(id)}`;
+
+/**
+ * Requests that reached the sandbox inside a Retry-After window: from when the node has surely read the 429 (the
+ * node needs some milliseconds per answer, more on a loaded machine) until a little before the window ends.
+ */
+function sentWhileHeld(requests: RecordedRequest[]): RecordedRequest[] {
+	const windows = requests
+		.filter((request) => request.status === 429)
+		.map((limited) => ({ from: limited.answeredAt! + 200, to: limited.answeredAt! + limited.retryAfter! * 1000 - 100 }));
+	return requests.filter((request) => windows.some(({ from, to }) => request.receivedAt > from && request.receivedAt < to));
+}
+
+/** Each path answered 200 (or 201) exactly once, and every other request to it was refused with 429. */
+function answeredOnceEach(requests: RecordedRequest[], paths: string[]) {
+	for (const path of paths) {
+		const sent = requests.filter((request) => request.path === path);
+		expect(sent.filter((request) => request.status < 300)).toHaveLength(1);
+		expect(sent.filter((request) => request.status >= 300).map((request) => request.status)).toEqual(
+			Array(sent.length - 1).fill(429),
+		);
+	}
+}
+
+describe('Auto under a rate limit', () => {
+	it('60 Gets under 20 requests/s (burst 5) with random latency: all right, in order, paired, none sent while held', async () => {
+		const tasks = store().addTasks(60);
+		arize.sandbox.setLatency(5, 30);
+		arize.sandbox.setRateLimit({ perSecond: 20, burst: 5 });
+		const { items, error } = await runTasksNode(arize.credentials, getTask, { input: tasks.map(({ id }) => ({ id })) });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(tasks.map((task) => task.id));
+		expect(items.map((item) => item.pairedItem)).toEqual(tasks.map((_, item) => ({ item })));
+
+		const requests = arize.sandbox.requests;
+		const limited = requests.filter((request) => request.status === 429);
+		// The limit was reached (the gate grows until it is), and every refused request was sent again, once.
+		expect(limited.length).toBeGreaterThan(0);
+		expect(requests).toHaveLength(60 + limited.length);
+		answeredOnceEach(requests, tasks.map((task) => taskPath(task.id)));
+		expect(sentWhileHeld(requests)).toEqual([]);
+	}, 30_000);
+
+	it('20 Gets under 5 requests/s: completes, every item right, in order, paired, none sent while held', async () => {
+		const tasks = store().addTasks(20);
+		arize.sandbox.setLatency(0, 20);
+		arize.sandbox.setRateLimit({ perSecond: 5, burst: 5 });
+		const { items, error } = await runTasksNode(arize.credentials, getTask, { input: tasks.map(({ id }) => ({ id })) });
+		expect(error).toBeUndefined();
+		expect(jsonOf(items).map((json) => [json.id, json.name])).toEqual(tasks.map((task) => [task.id, task.name]));
+		expect(items.map((item) => item.pairedItem)).toEqual(tasks.map((_, item) => ({ item })));
+		const requests = arize.sandbox.requests;
+		answeredOnceEach(requests, tasks.map((task) => taskPath(task.id)));
+		expect(sentWhileHeld(requests)).toEqual([]);
+	}, 30_000);
+
+	it('Create while the limit drops from 40/s to 4/s mid-batch, and a 503: each task created once, no POST repeated but 429s', async () => {
+		arize.sandbox.setLatency(5, 20);
+		arize.sandbox.setRateLimit({ perSecond: 40, burst: 10 });
+		arize.sandbox.faults.inject({ status: 503 }, { method: 'POST', skip: 14, times: 1 });
+		// The limit changes once the sandbox has seen 12 requests, while the batch is under way.
+		const watcher = setInterval(() => {
+			if (arize.sandbox.requests.length < 12) return;
+			arize.sandbox.setRateLimit({ perSecond: 4, burst: 2 });
+			clearInterval(watcher);
+		}, 2);
+		const names = Array.from({ length: 30 }, (_, i) => `Paced ${i}`);
+		const { items, error } = await runTasksNode(
+			arize.credentials,
+			{
+				resource: 'task',
+				operation: 'create',
+				name: '={{ $json.name }}',
+				taskType: 'CODE_EVALUATION',
+				dataSource: 'project',
+				projectId: { __rl: true, mode: 'id', value: SEED.projectIds.supportChatbot },
+				evaluators: { evaluator: [{ evaluatorId: SEED.evaluatorIds.relevance }] },
+			},
+			{ input: names.map((name) => ({ name })), continueOnFail: true },
+		);
+		clearInterval(watcher);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.pairedItem)).toEqual(names.map((_, item) => ({ item })));
+
+		const posts = arize.sandbox.requests.filter((request) => request.method === 'POST');
+		const failedPost = posts.find((request) => request.status === 503)!;
+		const failedName = (failedPost.body as { name: string }).name;
+		// The 503 lands on its own item; every other item is the task it created, in input order.
+		expect(jsonOf(items).map((json) => json.error ?? json.name)).toEqual(
+			names.map((name) => (name === failedName ? 'The service failed to handle the request (injected fault). [HTTP 503]' : name)),
+		);
+		const created = [...store().tasks.values()].map((task) => task.name).filter((name) => name.startsWith('Paced '));
+		expect(created.sort()).toEqual(names.filter((name) => name !== failedName).sort());
+		// Sent again only after a 429: the failed one once, every other name until it got its 201.
+		const sentNames = posts.map((request) => (request.body as { name: string }).name);
+		expect(sentNames.filter((name) => name === failedName)).toHaveLength(1);
+		expect(posts.filter((request) => request.status === 429).length).toBeGreaterThan(0);
+		expect(posts).toHaveLength(30 + posts.filter((request) => request.status === 429).length);
+		expect(sentWhileHeld(arize.sandbox.requests)).toEqual([]);
+	}, 40_000);
+
+	it('the trigger paces its poll the same way: more than 5 at once without a limit, none sent while held under one', async () => {
+		const tasks = store().addTasks(40);
+		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
+		const parameters = { watch: 'allTasks', statuses: ['COMPLETED'] };
+		arize.sandbox.setLatency(25);
+		arize.sandbox.resetMaxInFlight();
+		const first = await pollTrigger(arize.credentials, parameters);
+		expect(first.error).toBeUndefined();
+		expect(arize.sandbox.maxInFlight).toBeGreaterThan(5);
+
+		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
+		arize.sandbox.clearRequests();
+		arize.sandbox.setRateLimit({ perSecond: 10, burst: 3 });
+		const second = await pollTrigger(arize.credentials, parameters, first.staticDataAfterPoll);
+		expect(second.error).toBeUndefined();
+		expect(second.items).toHaveLength(40);
+		const requests = arize.sandbox.requests;
+		expect(requests.filter((request) => request.status === 429).length).toBeGreaterThan(0);
+		answeredOnceEach(requests, tasks.map((task) => `${taskPath(task.id)}/runs`));
+		expect(sentWhileHeld(requests)).toEqual([]);
+	}, 40_000);
+});
