@@ -1,3 +1,4 @@
+import type { Pacing } from '../../nodes/shared/transport/pacing';
 import { AUTO_CEILING, AutoPacing, FixedPacing } from '../../nodes/shared/transport/pacing';
 import { RequestGate, pacingFor } from '../../nodes/shared/transport/requestGate';
 
@@ -123,7 +124,7 @@ describe('AutoPacing: the arithmetic', () => {
 	});
 
 	it('a fixed number stays that number: no growth, no back-off, no spacing', () => {
-		const pacing = new FixedPacing(7);
+		const pacing: Pacing = new FixedPacing(7);
 		for (let i = 0; i < 100; i++) {
 			pacing.started(i);
 			pacing.answered(i);
