@@ -4,6 +4,10 @@ import { runNode } from '../../test/harness';
 import type { loadHttpRequestNode } from './common';
 import { BENCH_API_KEY } from './common';
 
+/** What a row of n8n's HTTP Request node says when n8n is not installed in .tools/n8n. */
+export const HTTP_REQUEST_SKIPPED =
+	'skipped: n8n is not installed in .tools/n8n (run `npm run bench` without --no-install, which installs the pinned n8n there)';
+
 /**
  * n8n's HTTP Request node sending `GET {{ $json.url }}` for every input item with the sandbox's Bearer key (Header
  * Auth), as a user would set it up: the reference the Arize Tasks node is compared with.

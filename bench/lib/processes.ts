@@ -6,6 +6,8 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 
+import type { RateLimitOptions } from '../../sandbox/index.ts';
+
 const WORKERS = path.join(__dirname, '..', 'workers');
 
 /** Runs bench/workers/<name>.ts (compiled) in a new node process, hands it `input` and returns the result it sends. */
@@ -41,6 +43,10 @@ export interface SandboxRequest {
 	/** When the request arrived and when its answer was written (undefined: not answered), in ms since the epoch. */
 	receivedAt: number;
 	answeredAt?: number;
+	/** The Retry-After of a 429, in seconds. */
+	retryAfter?: number;
+	/** The `name` of a request body that has one (a Create). */
+	name?: string;
 }
 
 export interface SandboxProcess {
@@ -52,6 +58,8 @@ export interface SandboxProcess {
 	clear(): Promise<void>;
 	/** Delays every answer from now on by latencyMs + a random 0…jitterMs (a simulated network round trip). */
 	setLatency(latencyMs: number, jitterMs?: number): Promise<void>;
+	/** A token-bucket rate limit from now on (undefined: none); with `after`, once the sandbox has seen that many requests. */
+	setRateLimit(limit: RateLimitOptions | undefined, after?: number): Promise<void>;
 	/** The most requests in flight at once (arrived, answer not yet written) since the start or the last reset. */
 	maxInFlight(): Promise<number>;
 	resetMaxInFlight(): Promise<void>;
@@ -62,12 +70,14 @@ export interface SandboxProcessOptions {
 	/** Every answer's delay from the start (see SandboxProcess.setLatency); default 0 and 0. */
 	latencyMs?: number;
 	jitterMs?: number;
+	/** Load the sandbox's seed data (projects, evaluators, …); default false. */
+	seed?: boolean;
 }
 
 /** The Arize sandbox (no seed data, `tasks` bulk tasks) in its own node process. */
 export function startSandboxProcess(tasks: number, idsWanted = 0, options: SandboxProcessOptions = {}): Promise<SandboxProcess> {
 	return new Promise((resolve, reject) => {
-		const args = [tasks, idsWanted, options.latencyMs ?? 0, options.jitterMs ?? 0].map(String);
+		const args = [tasks, idsWanted, options.latencyMs ?? 0, options.jitterMs ?? 0, options.seed ? 1 : 0].map(String);
 		const child = fork(path.join(WORKERS, 'sandboxServer.js'), args, {
 			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 		});
@@ -100,6 +110,7 @@ export function startSandboxProcess(tasks: number, idsWanted = 0, options: Sandb
 						const result = await ask<{ error?: string } | null>('latency', { latencyMs, jitterMs });
 						if (result?.error) throw new Error(`The sandbox refused the latency: ${result.error}`);
 					},
+					setRateLimit: (limit, after) => ask('rateLimit', { limit, after }),
 					maxInFlight: async () => (await ask<{ max: number }>('inFlight')).max,
 					resetMaxInFlight: () => ask('resetInFlight'),
 					close: async () => {

@@ -10,7 +10,8 @@ import type { Sandbox } from '../../sandbox/index.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import { runNode, runPoll } from '../../test/harness';
 import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, worker } from '../lib/common';
-import { httpRequestGets } from '../lib/httpRequestNode';
+import { HTTP_REQUEST_SKIPPED, httpRequestGets } from '../lib/httpRequestNode';
+import { AUTO_CEILING } from '../../nodes/shared/transport/pacing';
 
 export interface LatencySizes {
 	/** Items of Task → Get, Create and the HTTP Request node. */
@@ -28,7 +29,8 @@ export interface LatencySizes {
 export interface LatencyJob {
 	job: string;
 	latencyMs: number;
-	bound: number | null;
+	/** Max Requests in Parallel: a number, 'Auto' (the default), or null for the HTTP Request node (all at once). */
+	bound: number | 'Auto' | null;
 	wallMs: number;
 	/** The wall time no client can beat at this bound: the round trips it must wait for (plus run time for waits). */
 	limitMs: number;
@@ -36,6 +38,8 @@ export interface LatencyJob {
 	requests: number;
 	minimum: number;
 	maxInFlight: number;
+	/** Why the job did not run (the HTTP Request node without n8n installed); its figures are then 0. */
+	skipped?: string;
 }
 
 export interface LatencyInput {
@@ -45,7 +49,8 @@ export interface LatencyInput {
 	withHttpRequestNode: boolean;
 }
 
-const DEFAULT_BOUND = 5;
+/** Jobs run at the default, Auto; their physical limit is reckoned at Auto's ceiling. */
+const AUTO = 'Auto';
 const POLL_INTERVAL_S = 1;
 
 const pkg = loadBuiltPackage();
@@ -81,7 +86,7 @@ async function measureAt(
 	/** Runs `body` with a clean request log and returns what the sandbox saw. */
 	const measure = async (
 		job: string,
-		bound: number | null,
+		bound: number | 'Auto' | null,
 		minimum: number,
 		limit: [number, string],
 		body: () => Promise<void>,
@@ -127,9 +132,10 @@ async function measureAt(
 	// Warm-up: modules loaded, code paths compiled, before anything is timed.
 	await tasksNode({ ...getTask }, byId.slice(0, 5));
 
-	for (const bound of [DEFAULT_BOUND, 100]) {
-		await measure(`Task → Get over ${n} items`, bound, n, [roundTrips(n, bound), trips(n, bound)], async () => {
-			await tasksNode({ ...getTask, requestOptions: { maxConcurrency: bound } }, byId);
+	for (const bound of [5, AUTO, 100] as const) {
+		const reckoned = bound === AUTO ? AUTO_CEILING : bound;
+		await measure(`Task → Get over ${n} items`, bound, n, [roundTrips(n, reckoned), trips(n, reckoned)], async () => {
+			await tasksNode(bound === AUTO ? getTask : { ...getTask, requestOptions: { maxConcurrency: bound } }, byId);
 		});
 	}
 	if (http) {
@@ -137,10 +143,23 @@ async function measureAt(
 			const { items, error } = await httpRequestGets(http, byId);
 			assert(!error && items.length === n, `HTTP Request: ${error?.message}`);
 		});
+	} else {
+		jobs.push({
+			job: `HTTP Request node, the same ${n} GETs`,
+			latencyMs,
+			bound: null,
+			wallMs: 0,
+			limitMs: 0,
+			limitWhy: '',
+			requests: 0,
+			minimum: 0,
+			maxInFlight: 0,
+			skipped: HTTP_REQUEST_SKIPPED,
+		});
 	}
 	const project = sandbox.store.projects.values().next().value!.id;
 	const evaluator = sandbox.store.evaluators.values().next().value!.id;
-	await measure(`Task → Create over ${n} items`, DEFAULT_BOUND, n, [roundTrips(n, DEFAULT_BOUND), trips(n, DEFAULT_BOUND)], async () => {
+	await measure(`Task → Create over ${n} items`, AUTO, n, [roundTrips(n, AUTO_CEILING), trips(n, AUTO_CEILING)], async () => {
 		await tasksNode(
 			{
 				resource: 'task',
@@ -161,7 +180,7 @@ async function measureAt(
 	const pollsPerRun = Math.ceil(sizes.runDurationMs / (POLL_INTERVAL_S * 1000));
 	await measure(
 		`Trigger Run + Wait over ${sizes.waitRuns} runs of ${sizes.runDurationMs / 1000} s`,
-		DEFAULT_BOUND,
+		AUTO,
 		sizes.waitRuns * (1 + pollsPerRun),
 		[sizes.runDurationMs + 2 * latencyMs, 'the run time and 2 round trips; waiting adds up to one Poll Interval (1 s)'],
 		async () => {
@@ -208,25 +227,25 @@ async function measureAt(
 	const t = sizes.pollTasks;
 	await measure(
 		`Trigger, first poll over ${t} tasks with runs`,
-		DEFAULT_BOUND,
+		AUTO,
 		pages + t,
-		[pages * latencyMs + roundTrips(t, DEFAULT_BOUND), `${pages} pages of tasks, then ${trips(t, DEFAULT_BOUND)} of runs`],
+		[pages * latencyMs + roundTrips(t, AUTO_CEILING), `${pages} pages of tasks, then ${trips(t, AUTO_CEILING)} of runs`],
 		() => poll(0),
 	);
-	await measure(`Trigger, idle poll over ${t} tasks`, DEFAULT_BOUND, pages, [pages * latencyMs, `${pages} pages of tasks`], () => poll(0));
+	await measure(`Trigger, idle poll over ${t} tasks`, AUTO, pages, [pages * latencyMs, `${pages} pages of tasks`], () => poll(0));
 	const c = sizes.changedTasks;
 	for (const task of watched.slice(0, c)) sandbox.store.addRun(task.id, { status: 'COMPLETED' });
 	await measure(
 		`Trigger, poll after ${c} tasks got a new run`,
-		DEFAULT_BOUND,
+		AUTO,
 		pages + c,
-		[pages * latencyMs + roundTrips(c, DEFAULT_BOUND), `${pages} pages, then ${trips(c, DEFAULT_BOUND)}`],
+		[pages * latencyMs + roundTrips(c, AUTO_CEILING), `${pages} pages, then ${trips(c, AUTO_CEILING)}`],
 		() => poll(c),
 	);
 	return jobs;
 }
 
-type Measure = (job: string, bound: number | null, minimum: number, limit: [number, string], body: () => Promise<void>) => Promise<void>;
+type Measure = (job: string, bound: number | 'Auto' | null, minimum: number, limit: [number, string], body: () => Promise<void>) => Promise<void>;
 
 /**
  * The reads of Get Results are a chain (run → task → evaluator → pages), so their wall time is round trips in a row:
@@ -262,7 +281,7 @@ async function measureGetResults(
 	const experimentRun = store.addRun(experimentTask.id, { status: 'COMPLETED', experiment_id: experimentId });
 	await measure(
 		`Get Results, Run Experiment run with ${count} experiment runs`,
-		DEFAULT_BOUND,
+		AUTO,
 		2 + pages,
 		[(1 + pages) * latencyMs, `the run, then ${pages} page${pages === 1 ? '' : 's'} of 500 (the experiment beside the first)`],
 		async () => void (await tasksNode(getResults, [{ id: experimentRun.id }], count)),
@@ -276,7 +295,7 @@ async function measureGetResults(
 	const halfPages = Math.ceil(half / 500);
 	await measure(
 		`Get Results, dataset evaluation run over 2 experiments of ${half} runs`,
-		DEFAULT_BOUND,
+		AUTO,
 		2 + 2 * (1 + halfPages),
 		[(2 + halfPages) * latencyMs, `the run, its task, then ${halfPages} page${halfPages === 1 ? '' : 's'} of 500 per experiment, side by side`],
 		async () => void (await tasksNode(getResults, [{ id: datasetRun.id }], 2 * half)),
@@ -307,7 +326,7 @@ async function measureGetResults(
 	});
 	await measure(
 		`Get Results, project evaluation run with ${count} labelled spans`,
-		DEFAULT_BOUND,
+		AUTO,
 		3 + pages,
 		[(3 + pages) * latencyMs, `the run, its task, its evaluator, then ${pages} page${pages === 1 ? '' : 's'} of 500`],
 		async () => void (await tasksNode(getResults, [{ id: projectRun.id }], count)),

@@ -1,0 +1,123 @@
+/**
+ * CPU per item of Task → Create against n8n's HTTP Request node POSTing the same bodies to the same endpoint with the
+ * same Bearer header, both through the harness (n8n-core's WorkflowExecute), alternating, in this one process. The
+ * sandbox runs in another process, so this process's CPU time is the client side only: node, n8n-core, HTTP client.
+ *
+ * The body the HTTP Request node sends is the one the Arize node sent for the same item (read back from a sandbox
+ * once, before anything is timed), written as a user would: a JSON body with the name from an expression.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { Expression } from 'n8n-workflow';
+
+import { SEED, startSandbox } from '../../sandbox/index.ts';
+import { runNode } from '../../test/harness';
+import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, median, worker } from '../lib/common';
+
+export interface CreateCpuInput {
+	/** The sandbox (another process, seeded) to create the tasks in. */
+	url: string;
+	items: number;
+	rounds: number;
+}
+
+export interface CreateCpuResult {
+	items: number;
+	expressionEngine: string;
+	/** CPU ms of each round, per method. */
+	cpuMs: Record<'arizeTasks' | 'httpRequest', number[]>;
+	/** Median CPU µs per item, per method. */
+	perItemMicros: Record<'arizeTasks' | 'httpRequest', number>;
+}
+
+const createTask: INodeParameters = {
+	resource: 'task',
+	operation: 'create',
+	name: '={{ $json.name }}',
+	taskType: 'CODE_EVALUATION',
+	dataSource: 'project',
+	projectId: { __rl: true, mode: 'id', value: SEED.projectIds.supportChatbot },
+	evaluators: { evaluator: [{ evaluatorId: SEED.evaluatorIds.relevance }] },
+};
+
+/** The body the Arize node POSTs for an item named `name`, as the sandbox received it. */
+async function bodyOfCreate(pkg: ReturnType<typeof loadBuiltPackage>): Promise<IDataObject> {
+	const sandbox = await startSandbox({ apiKeys: [BENCH_API_KEY] });
+	try {
+		const { error } = await runNode({
+			nodeType: pkg.tasks(),
+			credentialTypes: pkg.credentialTypes,
+			credentials: arizeCredentials(sandbox.url),
+			parameters: createTask,
+			input: [{ name: 'NAME' }],
+		});
+		assert(!error, `Create: ${error?.message}`);
+		return sandbox.requests[0].body as IDataObject;
+	} finally {
+		await sandbox.close();
+	}
+}
+
+worker(async ({ url, items, rounds }: CreateCpuInput): Promise<CreateCpuResult> => {
+	const pkg = loadBuiltPackage();
+	const n8n = loadHttpRequestNode({ oneWorkflowCopy: true });
+	const body = await bodyOfCreate(pkg);
+	assert(body.name === 'NAME', 'the captured body holds the item name');
+	// The same JSON with the name from the item: `"name": "NAME"` becomes `"name": {{ JSON.stringify($json.name) }}`.
+	const jsonBody = `=${JSON.stringify(body).replace('"NAME"', '{{ JSON.stringify($json.name) }}')}`;
+
+	let serial = 0;
+	const input = () => Array.from({ length: items }, () => ({ name: `CPU ${serial++}` }));
+	const methods = {
+		arizeTasks: async (batch: IDataObject[]) => {
+			const { items: out, error } = await runNode({
+				nodeType: pkg.tasks(),
+				credentialTypes: pkg.credentialTypes,
+				credentials: arizeCredentials(url),
+				parameters: createTask,
+				input: batch,
+			});
+			assert(!error && out.length === batch.length && out.every((item, i) => item.json.name === batch[i].name), `Arize Tasks: ${error?.message}`);
+		},
+		httpRequest: async (batch: IDataObject[]) => {
+			const { items: out, error } = await runNode({
+				nodeType: n8n.httpRequest(),
+				credentialTypes: n8n.credentialTypes,
+				credentials: { httpHeaderAuth: { name: 'Authorization', value: `Bearer ${BENCH_API_KEY}` } },
+				parameters: {
+					method: 'POST',
+					url: `${url}/v2/tasks`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'httpHeaderAuth',
+					sendBody: true,
+					contentType: 'json',
+					specifyBody: 'json',
+					jsonBody,
+					options: {},
+				},
+				input: batch,
+			});
+			assert(!error && out.length === batch.length && out.every((item, i) => item.json.name === batch[i].name), `HTTP Request: ${error?.message}`);
+		},
+	};
+	const names = Object.keys(methods) as Array<keyof typeof methods>;
+	for (const name of names) for (let i = 0; i < 3; i++) await methods[name](input().slice(0, 50)); // warm-up
+
+	const cpuMs: CreateCpuResult['cpuMs'] = { arizeTasks: [], httpRequest: [] };
+	for (let round = 0; round < rounds; round++) {
+		for (const name of round % 2 ? [...names].reverse() : names) {
+			const batch = input();
+			const cpu = process.cpuUsage();
+			await methods[name](batch);
+			const used = process.cpuUsage(cpu);
+			cpuMs[name].push((used.user + used.system) / 1000);
+		}
+	}
+	const perItemMicros = {
+		arizeTasks: (median(cpuMs.arizeTasks) * 1000) / items,
+		httpRequest: (median(cpuMs.httpRequest) * 1000) / items,
+	};
+	console.error(
+		`bench:   Create CPU per item: Arize Tasks ${perItemMicros.arizeTasks.toFixed(0)} µs, HTTP Request ${perItemMicros.httpRequest.toFixed(0)} µs`,
+	);
+	return { items, expressionEngine: Expression.getActiveImplementation(), cpuMs, perItemMicros };
+});

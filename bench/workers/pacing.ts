@@ -1,0 +1,228 @@
+/**
+ * Request pacing: Max Requests in Parallel at its default (Auto) against 5 at a time and n8n's HTTP Request node, in
+ * one run, without a limit at 0 and 50 ms; then Auto under rate limits the sandbox enforces (a token bucket: 429 with
+ * Retry-After beyond it): 40 requests/s with bursts of 10, 5 requests/s, and a limit that drops halfway through a
+ * batch. The sandbox runs in a process of its own, like an Arize that is somewhere else.
+ *
+ * Every job checks what a user would: every item right, in input order, paired, and nothing sent twice but what the
+ * sandbox refused with 429. It reports the time, the requests, how many were answered 429 and how many reached the
+ * sandbox while a Retry-After it had sent was still running.
+ */
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import type { RateLimitOptions } from '../../sandbox/index.ts';
+import { SEED } from '../../sandbox/seed.ts';
+import { runNode } from '../../test/harness';
+import { arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, worker } from '../lib/common';
+import { HTTP_REQUEST_SKIPPED, httpRequestGets } from '../lib/httpRequestNode';
+import type { SandboxProcess, SandboxRequest } from '../lib/processes';
+import { startSandboxProcess } from '../lib/processes';
+
+export interface PacingSizes {
+	/** Task → Get without a limit, at each latency. */
+	gets: number[];
+	/** Gets under 40 requests/s (burst 10). */
+	limitedGets: number;
+	/** Gets under 5 requests/s. */
+	slowGets: number;
+	/** Creates under a limit that drops from 40/s to 10/s halfway through. */
+	changingCreates: number;
+}
+
+export interface PacingInput {
+	latencies: number[];
+	sizes: PacingSizes;
+	withHttpRequestNode: boolean;
+}
+
+export interface PacingJob {
+	job: string;
+	latencyMs: number;
+	/** 'Auto' (the default), a fixed number, or 'HTTP Request node' (all at once). */
+	setting: string;
+	wallMs: number;
+	requests: number;
+	/** Requests answered 429. */
+	limited: number;
+	/** Requests the sandbox received while a Retry-After it had answered was running. */
+	sentWhileHeld: number;
+	maxInFlight: number;
+	/** The least time the rate limit allows for the job (ms), when there is one. */
+	allowedMs?: number;
+	allowedWhy?: string;
+	/** What was checked of the output and the requests. */
+	checked: string;
+	skipped?: string;
+}
+
+const pkg = loadBuiltPackage();
+const getTask = { resource: 'task', operation: 'get', taskId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } };
+/** The node needs a moment to read a 429 before it holds back; a request sent meanwhile is not a violation. */
+const READ_429_MS = 50;
+
+worker(async ({ latencies, sizes, withHttpRequestNode }: PacingInput): Promise<PacingJob[]> => {
+	const http = withHttpRequestNode ? loadHttpRequestNode({ oneWorkflowCopy: true }) : undefined;
+	const largest = Math.max(...sizes.gets, sizes.limitedGets, sizes.slowGets);
+	const sandbox = await startSandboxProcess(largest, largest, { seed: true });
+	const jobs: PacingJob[] = [];
+	try {
+		const credentials = arizeCredentials(sandbox.url);
+		const input = sandbox.taskIds.map((id) => ({ id, url: `${sandbox.url}/v2/tasks/${encodeURIComponent(id)}` }));
+		const tasksNode = (parameters: INodeParameters, items: IDataObject[], continueOnFail = false) =>
+			runNode({ nodeType: pkg.tasks(), credentialTypes: pkg.credentialTypes, credentials, parameters, input: items, continueOnFail });
+		await tasksNode(getTask, input.slice(0, 5)); // warm-up
+
+		const gets = async (job: string, latencyMs: number, setting: number | 'Auto', items: IDataObject[], extra: Partial<PacingJob> = {}) => {
+			const parameters = setting === 'Auto' ? getTask : { ...getTask, requestOptions: { maxConcurrency: setting } };
+			return await measure(sandbox, jobs, { job, latencyMs, setting: String(setting), ...extra }, async () => {
+				const { items: out, error } = await tasksNode(parameters, items);
+				assert(!error, `${job}: ${error?.message}`);
+				checkOutput(job, out, items, 'id');
+				return (requests) => onceEach(job, requests, items.map((item) => new URL(item.url as string).pathname), (request) => request.path);
+			});
+		};
+
+		// ---- no limit: Auto against 5 at a time and the HTTP Request node ---------------------------------------------
+		for (const latencyMs of latencies) {
+			await sandbox.setLatency(latencyMs);
+			for (const n of sizes.gets) {
+				const items = input.slice(0, n);
+				const job = `Task → Get over ${n.toLocaleString('en-US')} items, no rate limit`;
+				await gets(job, latencyMs, 'Auto', items);
+				await gets(job, latencyMs, 5, items);
+				if (!http) {
+					jobs.push({ job, latencyMs, setting: 'HTTP Request node', wallMs: 0, requests: 0, limited: 0, sentWhileHeld: 0, maxInFlight: 0, checked: '', skipped: HTTP_REQUEST_SKIPPED });
+					continue;
+				}
+				await measure(sandbox, jobs, { job, latencyMs, setting: 'HTTP Request node' }, async () => {
+					const { items: out, error } = await httpRequestGets(http, items);
+					assert(!error, `HTTP Request: ${error?.message}`);
+					checkOutput(job, out, items, 'id');
+					return (requests) => onceEach(job, requests, items.map((item) => new URL(item.url as string).pathname), (request) => request.path);
+				});
+			}
+		}
+
+		// ---- under rate limits, at 50 ms ---------------------------------------------------------------------------------
+		const latencyMs = latencies[latencies.length - 1];
+		await sandbox.setLatency(latencyMs);
+		const limited = async (limit: RateLimitOptions, run: () => Promise<void>) => {
+			// A new limit starts with a full bucket: what the gate meets is the limit, not the previous job's debt.
+			await sandbox.setRateLimit(undefined);
+			await sandbox.setRateLimit(limit);
+			try {
+				await run();
+			} finally {
+				await sandbox.setRateLimit(undefined);
+			}
+		};
+		const allowed = (requests: number, { perSecond, burst = perSecond }: RateLimitOptions) => ({
+			allowedMs: (Math.max(0, requests - burst) / perSecond) * 1000 + latencyMs,
+			allowedWhy: `(${requests} − a burst of ${burst}) ÷ ${perSecond}/s + 1 round trip`,
+		});
+
+		const fast = { perSecond: 40, burst: 10 };
+		const n = sizes.limitedGets;
+		for (const setting of ['Auto', 5] as const) {
+			await limited(fast, async () => {
+				await gets(`Task → Get over ${n} items under 40 requests/s (burst 10)`, latencyMs, setting, input.slice(0, n), allowed(n, fast));
+			});
+		}
+		const slow = { perSecond: 5, burst: 5 };
+		await limited(slow, async () => {
+			const items = input.slice(0, sizes.slowGets);
+			await gets(`Task → Get over ${sizes.slowGets} items under 5 requests/s`, latencyMs, 'Auto', items, allowed(sizes.slowGets, slow));
+		});
+
+		// A limit that drops from 40/s to 10/s once half the batch has reached the sandbox, on Creates (POSTs): each item
+		// creates one task, whatever the 429s.
+		const c = sizes.changingCreates;
+		const names = Array.from({ length: c }, (_, i) => ({ name: `Paced ${Date.now()} ${i}` }));
+		const job = `Task → Create over ${c} items, the limit drops from 40/s to 10/s halfway`;
+		await limited(fast, async () => {
+			await sandbox.setRateLimit({ perSecond: 10, burst: 5 }, c / 2);
+			await measure(sandbox, jobs, { job, latencyMs, setting: 'Auto' }, async () => {
+				const { items: out, error } = await tasksNode(
+					{
+						resource: 'task',
+						operation: 'create',
+						name: '={{ $json.name }}',
+						taskType: 'CODE_EVALUATION',
+						dataSource: 'project',
+						projectId: { __rl: true, mode: 'id', value: SEED.projectIds.supportChatbot },
+						evaluators: { evaluator: [{ evaluatorId: SEED.evaluatorIds.relevance }] },
+					},
+					names,
+				);
+				assert(!error, `${job}: ${error?.message}`);
+				checkOutput(job, out, names, 'name');
+				return (requests) => onceEach(job, requests, names.map((item) => item.name), (request) => request.name ?? '');
+			});
+		});
+	} finally {
+		await sandbox.close();
+	}
+	return jobs;
+});
+
+/** Runs `body` against a clean request log; `body` returns the check of the requests, run once they are read. */
+async function measure(
+	sandbox: SandboxProcess,
+	jobs: PacingJob[],
+	job: Pick<PacingJob, 'job' | 'latencyMs' | 'setting'> & Partial<PacingJob>,
+	body: () => Promise<(requests: SandboxRequest[]) => string>,
+) {
+	await sandbox.clear();
+	await sandbox.resetMaxInFlight();
+	const start = performance.now();
+	const check = await body();
+	const wallMs = performance.now() - start;
+	const requests = await sandbox.requests();
+	const checked = check(requests);
+	const result: PacingJob = {
+		...job,
+		wallMs,
+		requests: requests.length,
+		limited: requests.filter((request) => request.status === 429).length,
+		sentWhileHeld: sentWhileHeld(requests).length,
+		maxInFlight: await sandbox.maxInFlight(),
+		checked,
+	};
+	jobs.push(result);
+	process.stderr.write(
+		`bench:   ${job.latencyMs} ms, ${job.job}, ${job.setting}: ${Math.round(wallMs)} ms, ${result.requests} requests, ${result.limited} × 429\n`,
+	);
+}
+
+/** The output holds one item per input item, in input order, each the right one and paired with its input. */
+function checkOutput(job: string, out: Array<{ json: IDataObject; pairedItem?: unknown }>, input: IDataObject[], field: 'id' | 'name') {
+	assert(out.length === input.length, `${job}: ${out.length} items for ${input.length}`);
+	out.forEach((item, index) => {
+		const [got, expected] = [item.json[field], input[index][field]];
+		assert(got === expected, `${job}: item ${index} is ${String(got)}, expected ${String(expected)}`);
+		const paired = item.pairedItem as { item: number } | undefined;
+		assert(paired === undefined || paired.item === index, `${job}: item ${index} is paired with ${paired?.item}`);
+	});
+}
+
+/** Every key was answered 2xx exactly once, and every other request for it was answered 429. */
+function onceEach(job: string, requests: SandboxRequest[], keys: string[], keyOf: (request: SandboxRequest) => string): string {
+	const byKey = new Map<string, SandboxRequest[]>();
+	for (const request of requests) byKey.set(keyOf(request), [...(byKey.get(keyOf(request)) ?? []), request]);
+	for (const key of keys) {
+		const sent = byKey.get(key) ?? [];
+		const fine = sent.filter((request) => request.status >= 200 && request.status < 300).length;
+		assert(fine === 1, `${job}: ${key} answered fine ${fine} times`);
+		assert(sent.every((request) => request.status < 300 || request.status === 429), `${job}: ${key} got a ${sent.map((r) => r.status).join(', ')}`);
+	}
+	assert(requests.length === keys.length + requests.filter((request) => request.status === 429).length, `${job}: requests beyond one per item and the 429s`);
+	return `all ${keys.length} right, in input order, paired; each sent once, again only after a 429`;
+}
+
+/** Requests received while a Retry-After was running: from a moment after the 429 was answered to its end. */
+function sentWhileHeld(requests: SandboxRequest[]): SandboxRequest[] {
+	const windows = requests
+		.filter((request) => request.status === 429 && request.answeredAt !== undefined)
+		.map((limited) => ({ from: limited.answeredAt! + READ_429_MS, to: limited.answeredAt! + (limited.retryAfter ?? 0) * 1000 }));
+	return requests.filter((request) => windows.some(({ from, to }) => request.receivedAt > from && request.receivedAt < to));
+}
