@@ -55,7 +55,7 @@ async function answerAll(pending: Pending[], how: 'fine' | 'pushBack' | 'fail') 
 }
 
 describe('AutoPacing: the arithmetic', () => {
-	it('starts with 4 at once and grows by half with every round trip of fine answers', () => {
+	it('starts with 4 at once and doubles with every round trip of fine answers', () => {
 		const pacing = new AutoPacing();
 		const windows = [pacing.window];
 		for (let trip = 0; trip < 6; trip++) {
@@ -64,7 +64,7 @@ describe('AutoPacing: the arithmetic', () => {
 			for (let i = 0; i < window; i++) pacing.answered(trip * 100);
 			windows.push(pacing.window);
 		}
-		expect(windows).toEqual([4, 6, 9, 13, 20, 30, 45]);
+		expect(windows).toEqual([4, 8, 16, 32, 64, 100, 100]);
 		// No push-back yet: requests are not spaced in time.
 		expect(pacing.requestsPerSecond).toBeUndefined();
 		expect(pacing.nextStartAt()).toBe(0);
@@ -138,35 +138,35 @@ describe('AutoPacing: the arithmetic', () => {
 });
 
 describe('RequestGate with Auto', () => {
-	it('lets 4 requests open first, then more with every round of fine answers, in input order', async () => {
+	it('lets 4 requests open first, then twice as many with every round of fine answers, in input order', async () => {
 		const gate = new RequestGate(new AutoPacing());
-		const { pending, started, done } = drive(gate, 60);
+		const { pending, started, done } = drive(gate, 200);
 		const inFlight: number[] = [];
 		for (let round = 0; round < 5; round++) {
 			await settle();
 			inFlight.push(pending.length);
 			await answerAll(pending, 'fine');
 		}
-		expect(inFlight).toEqual([4, 6, 9, 13, 20]);
+		expect(inFlight).toEqual([4, 8, 16, 32, 64]);
 		while (pending.length) await answerAll(pending, 'fine');
 		await done;
-		expect(started).toEqual(Array.from({ length: 60 }, (_, index) => index));
+		expect(started).toEqual(Array.from({ length: 200 }, (_, index) => index));
 	});
 
 	it('a 429 or 503 halves how many are open at once; errors thrown neither grow nor shrink it', async () => {
 		const gate = new RequestGate(new AutoPacing());
 		const { pending, done } = drive(gate, 200);
-		for (let round = 0; round < 4; round++) {
+		for (let round = 0; round < 3; round++) {
 			await settle();
 			await answerAll(pending, 'fine');
 		}
 		await settle();
-		expect(pending).toHaveLength(20);
-		// One push-back among the 20; the rest of that burst answers fine, which the gate does not count as news.
+		expect(pending).toHaveLength(32);
+		// One push-back among the 32; the rest of that burst answers fine, which the gate does not count as news.
 		pending[0].pushBack();
 		await answerAll(pending, 'fine');
-		expect(gate.pacing.window).toBe(10);
-		expect(pending.length).toBeLessThanOrEqual(10);
+		expect(gate.pacing.window).toBe(16);
+		expect(pending.length).toBeLessThanOrEqual(16);
 		const windowBefore = gate.pacing.window;
 		await answerAll(pending, 'fail');
 		expect(gate.pacing.window).toBe(windowBefore);

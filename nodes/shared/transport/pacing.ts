@@ -35,8 +35,8 @@ export class FixedPacing implements Pacing {
 export const AUTO_CEILING = 100;
 /** Auto's first window: a few requests side by side before anything is known about Arize's limits. */
 const FIRST_WINDOW = 4;
-/** Until the first push-back each fine answer adds this much to the window: it grows by half every round trip. */
-const SLOW_START_GROWTH = 0.5;
+/** Until the first push-back each fine answer adds this much to the window: it doubles every round trip. */
+const SLOW_START_GROWTH = 1;
 /** A push-back halves the window... */
 const WINDOW_BACKOFF = 0.5;
 /** ...and sets the rate to this share of the rate requests were starting at in the second before it. */
@@ -49,8 +49,8 @@ const RATE_GROWTH_PER_SECOND = 0.2;
 const MIN_RATE = 0.5;
 
 /**
- * Max Requests in Parallel: Auto. Starts with a small window that grows by half with every round trip while answers
- * come back fine (slow start), up to AUTO_CEILING. The first 429 or 503 ends the slow start: the window halves, and
+ * Max Requests in Parallel: Auto. Starts with a small window that doubles with every round trip while answers come
+ * back fine (slow start), up to AUTO_CEILING. The first 429 or 503 ends the slow start: the window halves, and
  * from then on requests are also spaced in time, at four fifths of the rate they were starting at in the second before the
  * push-back, which counts that second whole even when the execution is younger (so the first estimate errs low);
 both grow slowly again while answers are fine (the rate by a fifth a second), and back off again at the next. A token-bucket
