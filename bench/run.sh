@@ -16,6 +16,7 @@ node, memory, trigger static data, cold load, tarball, cloud latency (0 and 50 m
                  fails when a job sends more requests than the API's minimum, a request while a Retry-After holds,
                  or gets an item wrong; never on time
   --pacing       only the request-pacing jobs; rewrites only the "Request pacing" section of BENCHMARKS.md
+  --latency      only the cloud-latency jobs; rewrites only the "At cloud latency" section of BENCHMARKS.md
   --no-write     print the tables, do not write BENCHMARKS.md
   --no-install   do not install the pinned n8n into .tools/n8n; without it the HTTP Request node's rows are
                  reported as skipped (and the full run's time-per-item comparison cannot run)

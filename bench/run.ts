@@ -7,7 +7,8 @@
  * `npm run bench -- --short` runs only the cloud-latency and pacing jobs at small sizes (what CI runs): it prints their
  * tables and fails when a job sent more requests than the API's minimum, or (under a rate limit) a request while a
  * Retry-After held, or got an item wrong. Timings are printed, never judged.
- * `npm run bench -- --pacing` runs only the request-pacing jobs and rewrites only that section of BENCHMARKS.md.
+ * `npm run bench -- --pacing` (or `--latency`) runs only the request-pacing (cloud-latency) jobs and rewrites only
+ * that section of BENCHMARKS.md.
  * `npm run bench -- --help` prints the usage (bench/run.sh) and runs nothing.
  */
 import { execFileSync } from 'node:child_process';
@@ -371,7 +372,7 @@ function renderLatency(jobs: LatencyJob[], withTargets: boolean): string {
 	].join('\n');
 }
 
-const latencyHowToRead = `- **Latency**: the sandbox holds every answer for that long before writing it (\`latencyMs\`), like a network round trip to Arize's cloud (50–150 ms from most users). *Physical limit*: the round trips no client can avoid at that bound (ceil(requests ÷ bound) × latency, plus the run time for waits); the ratio shows what the node adds on top. *Most in flight*: the most requests the sandbox had open at once. *Requests*: every job sends exactly the API's minimum (\`npm run bench -- --short\`, run by CI, fails otherwise).`;
+const latencyHowToRead = `- **Latency**: the sandbox holds every answer for that long before writing it (\`latencyMs\`), like a network round trip to Arize's cloud (50–150 ms from most users). *Max Requests in Parallel*: *Auto* is the default (every job but the fixed Task → Get rows runs at it). *Physical limit*: the round trips no client can avoid at that bound (ceil(requests ÷ bound) × latency, plus the run time for waits; for Auto, at its ceiling of 100); the ratio shows what the node adds on top. *Most in flight*: the most requests the sandbox had open at once. *Requests*: every job sends exactly the API's minimum (\`npm run bench -- --short\`, run by CI, fails otherwise).`;
 
 const PACING_HEADING = '## Request pacing';
 
@@ -379,15 +380,23 @@ function pacingSection(results: PacingResults): string {
 	return `${PACING_HEADING}\n\n${renderPacing(results, true)}\n\n${pacingHowToRead}\n`;
 }
 
-/** Puts the pacing section into BENCHMARKS.md in place of the one there (before "## On loopback" if there is none). */
-function writePacingSection(results: PacingResults) {
+const LATENCY_HEADING = '## At cloud latency';
+
+function latencySection(jobs: LatencyJob[]): string {
+	return `${LATENCY_HEADING}\n\n${renderLatency(jobs, true)}\n\n${latencyHowToRead}\n`;
+}
+
+/**
+ * Puts `section` (which starts with `heading`) into BENCHMARKS.md in place of the one there, or before "## On
+ * loopback" if there is none; the rest of the file stays as it was.
+ */
+function writeSection(heading: string, section: string) {
 	const file = path.join(ROOT, 'BENCHMARKS.md');
 	const text = readFileSync(file, 'utf8');
-	const section = pacingSection(results);
-	const start = text.indexOf(PACING_HEADING);
+	const start = text.indexOf(`${heading}\n`);
 	let updated: string;
 	if (start >= 0) {
-		const next = text.indexOf('\n## ', start + PACING_HEADING.length);
+		const next = text.indexOf('\n## ', start + heading.length);
 		updated = text.slice(0, start) + section + (next >= 0 ? text.slice(next) : '');
 	} else {
 		const before = text.indexOf('## On loopback');
@@ -412,8 +421,18 @@ async function main() {
 		const pacing = await measurePacing(PACING_SIZES, { latencies: LATENCIES, createCpu: true });
 		process.stdout.write(`\n${pacingSection(pacing)}`);
 		if (write) {
-			writePacingSection(pacing);
+			writeSection(PACING_HEADING, pacingSection(pacing));
 			log('wrote the request-pacing section of BENCHMARKS.md');
+		}
+		return;
+	}
+	if (process.argv.includes('--latency')) {
+		log(`cloud latency at ${LATENCIES.join(' and ')} ms…`);
+		const latency = await measureLatency(LATENCY_SIZES);
+		process.stdout.write(`\n${latencySection(latency)}`);
+		if (write) {
+			writeSection(LATENCY_HEADING, latencySection(latency));
+			log('wrote the cloud-latency section of BENCHMARKS.md');
 		}
 		return;
 	}
@@ -448,8 +467,7 @@ async function main() {
 
 	const totalSeconds = (performance.now() - started) / 1000;
 	const report = render({ jobs, timings, memory, largest, staticData, coldInN8n, coldBare, pack, host, totalSeconds });
-	const latencyTable = renderLatency(latency, true);
-	process.stdout.write(`\n${latencyTable}\n\n${report.table}\n\n${report.howToRead}\n`);
+	process.stdout.write(`\n${renderLatency(latency, true)}\n\n${report.table}\n\n${report.howToRead}\n`);
 
 	if (write) {
 		const document = `# Benchmarks
@@ -460,12 +478,7 @@ Every number comes from the package as built (\`dist/\`), run through n8n-core $
 back 50 ms, like the round trip to Arize's cloud. Run it again to measure your machine; numbers from another machine
 are not comparable.
 
-## At cloud latency
-
-${latencyTable}
-
-${latencyHowToRead}
-
+${latencySection(latency)}
 ${pacingSection(pacing)}
 ## On loopback
 
