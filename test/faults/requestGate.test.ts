@@ -6,11 +6,12 @@ import { RequestGate, pacingFor } from '../../nodes/shared/transport/requestGate
 // answers, and when it lets them start. The pacing is handed its times, so its arithmetic is checked exactly; the
 // gate is driven with requests whose answers the test releases one by one.
 
-/** A request the test answers when it wants: `fine`, `pushBack` (429/503) or `fail` (an error thrown). */
+/** A request the test answers when it wants: `fine`, `pushBack` (429), `overload` (503) or `fail` (an error thrown). */
 interface Pending {
 	index: number;
 	fine(): void;
 	pushBack(): void;
+	overload(): void;
 	fail(): void;
 }
 
@@ -27,13 +28,20 @@ function drive(gate: RequestGate, count: number) {
 					new Promise<void>((resolve, reject) => {
 						started.push(index);
 						startTimes.push(Date.now());
-						const settle = (how: 'fine' | 'pushBack' | 'fail') => {
+						const settle = (how: 'fine' | 'pushBack' | 'overload' | 'fail') => {
 							pending.splice(pending.findIndex((request) => request.index === index), 1);
-							if (how === 'pushBack') slot.pushedBack();
+							if (how === 'pushBack') slot.pushedBack('rateLimited');
+							if (how === 'overload') slot.pushedBack('overloaded');
 							if (how === 'fail') reject(new Error(`request ${index} failed`));
 							else resolve();
 						};
-						pending.push({ index, fine: () => settle('fine'), pushBack: () => settle('pushBack'), fail: () => settle('fail') });
+						pending.push({
+							index,
+							fine: () => settle('fine'),
+							pushBack: () => settle('pushBack'),
+							overload: () => settle('overload'),
+							fail: () => settle('fail'),
+						});
 					}),
 				index,
 			),
@@ -49,7 +57,7 @@ const settle = async () => {
 };
 
 /** Answers every request in flight now with `how`, then lets the gate admit the next ones. */
-async function answerAll(pending: Pending[], how: 'fine' | 'pushBack' | 'fail') {
+async function answerAll(pending: Pending[], how: 'fine' | 'pushBack' | 'overload' | 'fail') {
 	for (const request of [...pending]) request[how]();
 	await settle();
 }
@@ -79,7 +87,28 @@ describe('AutoPacing: the arithmetic', () => {
 		expect(pacing.window).toBe(AUTO_CEILING);
 	});
 
-	it('a push-back halves the window and spaces requests at 4/5 of the rate of the second before it', () => {
+	it('a 503 halves the window and spaces nothing in time: Arize is busy, not counting', () => {
+		const pacing = new AutoPacing();
+		for (let i = 0; i < 12; i++) {
+			pacing.started(i);
+			pacing.answered(i);
+		}
+		expect(pacing.window).toBe(16);
+		pacing.pushedBack(12, 20, 'overloaded');
+		expect(pacing.window).toBe(8);
+		expect(pacing.requestsPerSecond).toBeUndefined();
+		// Out of slow start: the window grows by about one a round trip, not twice over.
+		for (let i = 0; i < 8; i++) {
+			pacing.started(30 + i);
+			pacing.answered(30 + i);
+		}
+		expect(pacing.window).toBe(8);
+		pacing.started(40);
+		pacing.answered(40);
+		expect(pacing.window).toBe(9);
+	});
+
+	it('a 429 halves the window and spaces requests at 4/5 of the rate of the second before it', () => {
 		const pacing = new AutoPacing();
 		for (let trip = 0; trip < 4; trip++) {
 			for (let i = 0; i < 20; i++) pacing.started(1000 + trip * 250 + i);
@@ -87,7 +116,7 @@ describe('AutoPacing: the arithmetic', () => {
 		}
 		const before = pacing.window;
 		// 80 requests started within the second before the refused one (1000…1769): 80 a second, backed off to 64.
-		pacing.pushedBack(1769, 1800);
+		pacing.pushedBack(1769, 1800, 'rateLimited');
 		expect(pacing.window).toBe(Math.floor(before / 2));
 		expect(pacing.requestsPerSecond).toBe(64);
 		pacing.started(1900);
@@ -98,9 +127,9 @@ describe('AutoPacing: the arithmetic', () => {
 		const pacing = new AutoPacing();
 		for (let i = 0; i < 40; i++) pacing.started(i * 10);
 		for (let i = 0; i < 30; i++) pacing.answered(i * 10);
-		pacing.pushedBack(300, 500);
+		pacing.pushedBack(300, 500, 'rateLimited');
 		const after = { window: pacing.window, rate: pacing.requestsPerSecond };
-		for (let i = 31; i < 40; i++) pacing.pushedBack(i * 10, 520);
+		for (let i = 31; i < 40; i++) pacing.pushedBack(i * 10, 520, 'rateLimited');
 		expect({ window: pacing.window, rate: pacing.requestsPerSecond }).toEqual(after);
 		// Their fine answers do not grow it either; an answer to a request started after the back-off does.
 		pacing.answered(390);
@@ -109,7 +138,7 @@ describe('AutoPacing: the arithmetic', () => {
 		pacing.answered(1600);
 		expect(pacing.requestsPerSecond).toBeCloseTo(after.rate! + 0.2, 10);
 		// A push-back of a request started after the back-off backs off again, from the lower rate.
-		pacing.pushedBack(1600, 1700);
+		pacing.pushedBack(1600, 1700, 'rateLimited');
 		expect(pacing.requestsPerSecond).toBeLessThan(after.rate!);
 	});
 
@@ -117,7 +146,7 @@ describe('AutoPacing: the arithmetic', () => {
 		const pacing = new AutoPacing();
 		for (let i = 0; i < 30; i++) {
 			pacing.started(i * 5000);
-			pacing.pushedBack(i * 5000, i * 5000 + 10);
+			pacing.pushedBack(i * 5000, i * 5000 + 10, 'rateLimited');
 		}
 		expect(pacing.window).toBe(1);
 		expect(pacing.requestsPerSecond).toBe(0.5);
@@ -128,7 +157,7 @@ describe('AutoPacing: the arithmetic', () => {
 		for (let i = 0; i < 100; i++) {
 			pacing.started(i);
 			pacing.answered(i);
-			pacing.pushedBack(i, i + 1);
+			pacing.pushedBack(i, i + 1, 'rateLimited');
 		}
 		expect(pacing.window).toBe(7);
 		expect(pacing.nextStartAt()).toBe(0);
@@ -153,7 +182,7 @@ describe('RequestGate with Auto', () => {
 		expect(started).toEqual(Array.from({ length: 200 }, (_, index) => index));
 	});
 
-	it('a 429 or 503 halves how many are open at once; errors thrown neither grow nor shrink it', async () => {
+	it('a 429 halves how many are open at once; errors thrown neither grow nor shrink it', async () => {
 		const gate = new RequestGate(new AutoPacing());
 		const { pending, done } = drive(gate, 200);
 		for (let round = 0; round < 3; round++) {

@@ -24,6 +24,8 @@ afterEach(() => arize.sandbox.setLatency(0));
 const withBudget = n8nLine >= 2 ? it : it.skip;
 
 const WATCH = { watch: 'allTasks', statuses: ['COMPLETED', 'FAILED'] };
+/** The budget tests count on reading 5 at a time: Auto (the default) would read their tasks well within the budget. */
+const FIVE_AT_A_TIME = { ...WATCH, requestOptions: { maxConcurrency: 5 } };
 const MINUTE = 60_000;
 
 interface Poll {
@@ -138,7 +140,7 @@ describe('Trigger: a poll within its budget', () => {
 			started = Date.now();
 			return await nodePoll.call(this);
 		});
-		const first = await poll(state, 1000).finally(() => spy.mockRestore());
+		const first = await poll(state, 1000, FIVE_AT_A_TIME).finally(() => spy.mockRestore());
 		expect(first.error).toBeUndefined();
 		// 50 ms for the task list, then 5 at a time for 750 ms: about 75 of the 100 tasks.
 		expect(first.fired.length).toBeGreaterThan(20);
@@ -149,7 +151,7 @@ describe('Trigger: a poll within its budget', () => {
 		const fired = [...first.fired];
 		let current = first.state;
 		for (let i = 0; i < 3 && fired.length < runs.length; i++) {
-			const next = await poll(current, 1000);
+			const next = await poll(current, 1000, FIVE_AT_A_TIME);
 			expect(next.error).toBeUndefined();
 			fired.push(...next.fired);
 			current = next.state;
@@ -176,7 +178,7 @@ describe('Trigger: a poll within its budget', () => {
 		// The task that ran last is read last: its run is still RUNNING when the trigger is activated.
 		const open = store().addRun(tasks[39].id, { status: 'RUNNING' });
 		arize.sandbox.setLatency(50);
-		const activation = await poll({}, 400);
+		const activation = await poll({}, 400, FIVE_AT_A_TIME);
 		expect(activation.fired).toEqual([]);
 		const memory = (activation.state.watcher as { tasks: Record<string, IDataObject> }).tasks[tasks[39].id];
 		expect(memory).toMatchObject({ lastRunAt: null, since: expect.any(String) });

@@ -12,9 +12,12 @@ export interface Pacing {
 	started(at: number): void;
 	/** The request started at `sentAt` got an answer that is not a push-back (success or an ordinary error). */
 	answered(sentAt: number): void;
-	/** The request started at `sentAt` was answered 429 Too Many Requests or 503 Service Unavailable at `at`. */
-	pushedBack(sentAt: number, at: number): void;
+	/** The request started at `sentAt` was answered at `at` with 429 Too Many Requests or 503 Service Unavailable. */
+	pushedBack(sentAt: number, at: number, why: PushBack): void;
 }
+
+/** A rate limit (429: too many requests for some time) or an overloaded Arize (503: too many at once). */
+export type PushBack = 'rateLimited' | 'overloaded';
 
 /** Max Requests in Parallel set to a number: exactly that many at once, at any rate, whatever Arize answers. */
 export class FixedPacing implements Pacing {
@@ -50,8 +53,8 @@ const MIN_RATE = 0.5;
 
 /**
  * Max Requests in Parallel: Auto. Starts with a small window that doubles with every round trip while answers come
- * back fine (slow start), up to AUTO_CEILING. The first 429 or 503 ends the slow start: the window halves, and
- * from then on requests are also spaced in time, at four fifths of the rate they were starting at in the second before the
+ * back fine (slow start), up to AUTO_CEILING. The first 429 or 503 ends the slow start and halves the window; a 429 (a
+ * rate limit) also spaces requests in time from then on, at four fifths of the rate they were starting at in the second before the
  * push-back, which counts that second whole even when the execution is younger (so the first estimate errs low);
 both grow slowly again while answers are fine (the rate by a fifth a second), and back off again at the next. A token-bucket
  * limit counts requests per second, which no window alone can follow when answers are quick, so the rate does the
@@ -96,11 +99,13 @@ export class AutoPacing implements Pacing {
 		if (this.rate !== undefined) this.rate += RATE_GROWTH_PER_SECOND;
 	}
 
-	pushedBack(sentAt: number, at: number): void {
+	pushedBack(sentAt: number, at: number, why: PushBack): void {
 		if (sentAt <= this.backedOffAt) return;
 		this.backedOffAt = at;
 		this.slowStart = false;
 		this.size = Math.max(1, this.size * WINDOW_BACKOFF);
+		// An overloaded Arize needs fewer requests at once; only a rate limit says how many a second it takes.
+		if (why === 'overloaded') return;
 		const started = this.recentStarts.filter((time) => time > sentAt - RATE_WINDOW_MS && time <= sentAt).length;
 		const measured = (started * 1000) / RATE_WINDOW_MS;
 		this.rate = Math.max(MIN_RATE, Math.min(this.rate ?? measured, measured) * RATE_BACKOFF);

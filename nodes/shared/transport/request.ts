@@ -94,7 +94,8 @@ export async function arizeApiRequest(this: ArizeFunctions, request: ArizeReques
 			throw final;
 		}
 		const { statusCode, body } = response;
-		if (statusCode === 429 || statusCode === 503) slot.pushedBack();
+		if (statusCode === 429) slot.pushedBack('rateLimited');
+		if (statusCode === 503) slot.pushedBack('overloaded');
 		if (statusCode === 429 && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
 			gate.holdFor(retryAfterMs(response.headers['retry-after'], rateLimitRetries++));
 			return { heldBack: true, error: apiError(node, statusCode, body, request.itemIndex, rateLimitRetries) };

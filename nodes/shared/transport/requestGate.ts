@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { Pacing } from './pacing';
+import type { Pacing, PushBack } from './pacing';
 import { AutoPacing, FixedPacing } from './pacing';
 
 /** Any n8n context; executions have a cancel signal, polls and editor lookups do not. */
@@ -19,7 +19,7 @@ export const MAX_CONCURRENCY = 100;
 /** What a request tells the gate about its answer, from inside its slot. */
 export interface GateSlot {
 	/** Arize answered 429 Too Many Requests or 503 Service Unavailable: the gate slows down (when it is Auto). */
-	pushedBack(): void;
+	pushedBack(why: PushBack): void;
 }
 
 /** Thrown to a request that was about to start after the gate closed; the item that closed it has the real error. */
@@ -64,13 +64,13 @@ export class RequestGate {
 	async run<T>(context: CancellableContext, send: (slot: GateSlot) => Promise<T>, itemIndex?: number): Promise<T> {
 		const sentAt = await this.acquire(context, itemIndex);
 		let succeeded = false;
-		let pushedBack = false;
+		let pushedBack: PushBack | undefined;
 		try {
-			const result = await send({ pushedBack: () => (pushedBack = true) });
+			const result = await send({ pushedBack: (why) => (pushedBack = why) });
 			succeeded = true;
 			return result;
 		} finally {
-			if (pushedBack) this.pacing.pushedBack(sentAt, Date.now());
+			if (pushedBack) this.pacing.pushedBack(sentAt, Date.now(), pushedBack);
 			else if (succeeded) this.pacing.answered(sentAt);
 			// Before the slot is handed on: the next request in line must already see the gate closed.
 			if (!succeeded && this.stopOnFailure) this.stop(itemIndex);
