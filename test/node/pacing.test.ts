@@ -109,9 +109,10 @@ describe('Auto under a rate limit', () => {
 		);
 		const created = [...store().tasks.values()].map((task) => task.name).filter((name) => name.startsWith('Paced '));
 		expect(created.sort()).toEqual(names.filter((name) => name !== failedName).sort());
-		// Sent again only after a 429: the failed one once, every other name until it got its 201.
-		const sentNames = posts.map((request) => (request.body as { name: string }).name);
-		expect(sentNames.filter((name) => name === failedName)).toHaveLength(1);
+		// Sent again only after a 429: the failed one never after its 503, every other name until it got its 201.
+		const sentFailed = posts.filter((request) => (request.body as { name: string }).name === failedName);
+		expect(sentFailed.at(-1)).toBe(failedPost);
+		expect(sentFailed.slice(0, -1).map((request) => request.status)).toEqual(Array(sentFailed.length - 1).fill(429));
 		expect(posts.filter((request) => request.status === 429).length).toBeGreaterThan(0);
 		expect(posts).toHaveLength(30 + posts.filter((request) => request.status === 429).length);
 		expect(sentWhileHeld(arize.sandbox.requests)).toEqual([]);
