@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isRunExperiment } from '../../shared/types';
+
 /**
  * The API's validation rules that can be checked before a request is sent, one function per request body.
  * Each returns the first problem as a sentence that names the field as the node shows it, or undefined.
@@ -66,7 +68,7 @@ function runConfigurationProblem(config: unknown): string | undefined {
 export function createTaskProblem(body: IDataObject): string | undefined {
 	if (isBlank(body.name)) return 'Name must not be empty';
 
-	if (body.type === 'RUN_EXPERIMENT') {
+	if (isRunExperiment(body.type)) {
 		if (!isBlank(body.project_id)) return 'A Run Experiment task runs on a dataset, not a project';
 		if (isBlank(body.dataset_id)) return 'Dataset is required for a Run Experiment task';
 		return runConfigurationProblem(body.run_configuration);

@@ -9,7 +9,7 @@ import {
 } from '../../../shared/transport';
 import { evaluationNameOf, fetchEvaluator } from '../../helpers/evaluators';
 import type { Task, TaskRun } from '../../../shared/types';
-import { normaliseTask } from '../../../shared/types';
+import { isRunExperiment, normaliseTask } from '../../../shared/types';
 
 // Arize has no results endpoint (results-api.md): a run's results are read from what it wrote to. A Run Experiment
 // run wrote an experiment; an evaluation task wrote labels onto the runs of its experiments (dataset tasks) or onto
@@ -46,7 +46,7 @@ export async function readRunResults(
 		return { run, ...(await readExperiments(context, [String(run.experiment_id)], limit, itemIndex)) };
 	}
 	const task = await fetchTaskOfRun(context, run, itemIndex);
-	if (task.type === 'RUN_EXPERIMENT') {
+	if (isRunExperiment(task.type)) {
 		throw new NodeOperationError(context.getNode(), `Task run '${run.id}' has no experiment yet (it is ${run.status})`, {
 			description:
 				'Arize creates the experiment of a Run Experiment run when the run starts. Wait for the run ' +
