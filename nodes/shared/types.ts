@@ -14,7 +14,7 @@ export function isRunExperiment(type: unknown): boolean {
 export const TERMINAL_RUN_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type TaskRunStatus = 'PENDING' | 'RUNNING' | (typeof TERMINAL_RUN_STATUSES)[number];
 
-/** A task as Arize returns it (§4.1 of the reference); fields the node does not read stay untyped. */
+/** A task as Arize returns it; fields the node does not read stay untyped. */
 export interface Task extends IDataObject {
 	id: string;
 	name: string;
@@ -24,7 +24,7 @@ export interface Task extends IDataObject {
 	last_run_at: string | null;
 }
 
-/** A task run as Arize returns it (§4.2). */
+/** A task run as Arize returns it. */
 export interface TaskRun extends IDataObject {
 	id: string;
 	task_id: string;

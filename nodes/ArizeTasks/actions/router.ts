@@ -56,9 +56,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
 	}
 	const settings = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	// An AI agent runs the `…Tool` variant n8n derives from this node. n8n 2.41 hands a model only the message of a
-	// thrown error (WorkflowExecute.handleNodeExecutionError), so a tool returns the error as an item with a hint on
-	// what to try, unless its On Error setting says Stop Workflow.
+	// An AI agent runs the `…Tool` variant n8n derives from this node. n8n hands a model only the message of a thrown
+	// error, so a tool returns the error as an item with a hint on what to try, unless its On Error setting says Stop
+	// Workflow.
 	const runsAsTool = this.getNode().type.endsWith('Tool');
 	const continueOnFail = this.continueOnFail() || (runsAsTool && this.getNode().onError !== 'stopWorkflow');
 	const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency), {

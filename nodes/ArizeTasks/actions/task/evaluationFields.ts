@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Settings of an evaluation task that both Create and Update take (§5.2 A, §5.5). */
+/** Settings of an evaluation task that both Create and Update take. */
 export const queryFilterField: INodeProperties = {
 	displayName: 'Query Filter',
 	name: 'queryFilter',

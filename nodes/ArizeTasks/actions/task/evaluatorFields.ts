@@ -91,7 +91,7 @@ export function evaluatorProperties(show: IDisplayOptions['show']): INodePropert
 }
 
 /**
- * An evaluator as the API takes it, also from the form a Get returns (§5.5): `evaluator_name` is read-only and null
+ * An evaluator as the API takes it, also from the form a Get returns: `evaluator_name` is read-only and null
  * keys are left out (`query_filter` and `column_mappings` are not nullable in a request; a null version means latest
  * either way), so `{{ $json.evaluators }}` of a Task → Get can be sent back as it is.
  */
@@ -102,7 +102,7 @@ function toEvaluatorInput(evaluator: unknown): unknown {
 	);
 }
 
-/** The evaluator list in the API's request form (§5.2 TaskEvaluatorInput): empty optional fields are left out. */
+/** The evaluator list in the API's request form (TaskEvaluatorInput): empty optional fields are left out. */
 export function readEvaluators(context: IExecuteFunctions, itemIndex: number): IDataObject[] {
 	if (context.getNodeParameter('evaluatorsInput', itemIndex) === 'json') {
 		const evaluators = jsonParameter(context, 'evaluatorsJson', 'Evaluators (JSON)', itemIndex);

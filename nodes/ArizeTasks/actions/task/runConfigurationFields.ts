@@ -176,7 +176,7 @@ export function runConfigurationProperties(show: IDisplayOptions['show']): INode
 	];
 }
 
-/** The run configuration in the API's form (§5.3), one variant per experiment type. */
+/** The run configuration in the API's form, one variant per experiment type. */
 export function readRunConfiguration(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	if (context.getNodeParameter('runConfigurationInput', itemIndex) === 'json') {
 		const config = jsonObjectParameter(context, 'runConfigurationJson', 'Run Configuration (JSON)', itemIndex);
