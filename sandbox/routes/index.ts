@@ -3,5 +3,6 @@ import { lookupRoutes } from './lookups.ts';
 import { resultRoutes } from './results.ts';
 import { runRoutes } from './runs.ts';
 import { taskRoutes } from './tasks.ts';
+import { webhookRoutes } from './webhooks.ts';
 
-export const routes: Route[] = [...taskRoutes, ...runRoutes, ...lookupRoutes, ...resultRoutes];
+export const routes: Route[] = [...taskRoutes, ...runRoutes, ...lookupRoutes, ...resultRoutes, ...webhookRoutes];
