@@ -9,6 +9,8 @@ export interface ReceivedDelivery {
 	path: string;
 	headers: IncomingHttpHeaders;
 	body: any;
+	/** Date.now() when the request had fully arrived. */
+	receivedAt: number;
 }
 
 /** What the receiver does with a request: answer with a status, or never answer ('hang'). */
@@ -30,7 +32,7 @@ export async function startReceiver(): Promise<Receiver> {
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			const text = Buffer.concat(chunks).toString('utf8');
-			received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : undefined });
+			received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : undefined, receivedAt: Date.now() });
 			const answer = answers.shift() ?? 204;
 			if (answer === 'hang') return;
 			res.writeHead(answer).end();
