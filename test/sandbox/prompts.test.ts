@@ -1,7 +1,6 @@
 import { SEED, WEBHOOK_SEED } from '../../sandbox/index.ts';
 import { enc, expectProblem, readAllPages, useSandbox } from './helpers.ts';
-import { startReceiver } from './webhook-receiver.ts';
-import type { Receiver } from './webhook-receiver.ts';
+import { useReceiver } from './webhook-receiver.ts';
 
 // Prompts, versions and labels (the 1.28.0 spec) and the prompt.version.* deliveries they cause.
 
@@ -144,39 +143,32 @@ describe('prompts', () => {
 
 describe('prompt.version.* deliveries', () => {
 	const ctx = useSandbox({ webhookRetryDelaysMs: [] });
-	let receiver: Receiver;
+	const hook = useReceiver(ctx);
 	let hookId: string;
 
 	beforeEach(async () => {
-		receiver = await startReceiver();
-		const hook = await ctx.api.post('/v2/webhooks', {
+		const created = await ctx.api.post('/v2/webhooks', {
 			organization_id: SEED.orgId,
 			name: 'prompt events',
-			url: receiver.url,
+			url: hook.receiver.url,
 			auth_token: 'Bearer prompt-token',
 		});
-		hookId = hook.body.id;
+		hookId = created.body.id;
 		for (const event of ['PROMPT_VERSION_CREATED', 'PROMPT_VERSION_LABELED', 'PROMPT_VERSION_UNLABELED']) {
 			const subscribed = await ctx.api.post('/v2/webhook-subscriptions', { webhook_id: hookId, source_type: 'PROMPT', source_id: SUPPORT, event });
 			expect(subscribed.status).toBe(201);
 		}
 	});
-	afterEach(async () => {
-		await ctx.sandbox.webhooks.idle();
-		ctx.sandbox.webhooks.clearDeliveries();
-		ctx.sandbox.store.reset();
-		await receiver.close();
-	});
 
 	const events = () =>
-		receiver.received.map(({ body }) => [body.event, body.version_id, body.label]);
+		hook.receiver.received.map(({ body }) => [body.event, body.version_id, body.label]);
 
 	it('labeling a version sends prompt.version.labeled with the token verbatim and a small payload', async () => {
 		await ctx.api('PUT', `/v2/prompt-versions/${enc(V3)}/labels`, { labels: ['staging', 'qa'] });
 		await ctx.sandbox.webhooks.idle();
-		expect(receiver.received).toHaveLength(1);
-		expect(receiver.received[0].headers.authorization).toBe('Bearer prompt-token');
-		expect(receiver.received[0].body).toEqual({
+		expect(hook.receiver.received).toHaveLength(1);
+		expect(hook.receiver.received[0].headers.authorization).toBe('Bearer prompt-token');
+		expect(hook.receiver.received[0].body).toEqual({
 			event: 'prompt.version.labeled',
 			event_id: expect.any(String),
 			occurred_at: expect.stringMatching(ISO),
@@ -207,12 +199,12 @@ describe('prompt.version.* deliveries', () => {
 		await ctx.api('PUT', `/v2/prompt-versions/${enc(WEBHOOK_SEED.promptVersionIds.ragSummary[0])}/labels`, { labels: [] });
 		await ctx.api.post(`/v2/prompts/${enc(WEBHOOK_SEED.promptIds.ragSummary)}/versions`, NEW_VERSION);
 		await ctx.sandbox.webhooks.idle();
-		expect(receiver.received).toEqual([]);
+		expect(hook.receiver.received).toEqual([]);
 		const subscriptions = await ctx.api.get(`/v2/webhook-subscriptions?source_type=PROMPT&source_id=${enc(SUPPORT)}`);
 		const created = subscriptions.body.subscriptions.find((s: { event: string }) => s.event === 'PROMPT_VERSION_CREATED');
 		await ctx.api.delete(`/v2/webhook-subscriptions/${enc(created.id)}`);
 		await ctx.api.post(`/v2/prompts/${enc(SUPPORT)}/versions`, NEW_VERSION);
 		await ctx.sandbox.webhooks.idle();
-		expect(receiver.received).toEqual([]);
+		expect(hook.receiver.received).toEqual([]);
 	});
 });
