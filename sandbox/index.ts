@@ -3,14 +3,14 @@ import type { AddressInfo } from 'node:net';
 
 import { Faults } from './faults.ts';
 import { createRequestListener } from './server.ts';
-import type { RecordedRequest, ServerState } from './server.ts';
+import type { ExchangeObserver, RecordedRequest, ServerState } from './server.ts';
 import { Store } from './store.ts';
 
 // The Arize sandbox: a local, contract-faithful stand-in for Arize AX's v2 REST API (tasks, task runs, the lookup
-// lists, and the experiments, spans and evaluator versions a run's results are read from), following
-// /work/shared/api/tasks-api.md and results-api.md. Start one per test file with startSandbox({ port: 0 }).
+// lists, and the experiments, spans and evaluator versions a run's results are read from), following Arize's
+// published spec (the types `@arizeai/ax-client` ships). Start one per test file with startSandbox({ port: 0 }).
 
-export type { RecordedRequest } from './server.ts';
+export type { Exchange, ExchangeObserver, RecordedRequest } from './server.ts';
 export type { Fault, FaultOptions } from './faults.ts';
 export { Faults } from './faults.ts';
 export { Store, createStore } from './store.ts';
@@ -20,6 +20,17 @@ export { encodeId } from './ids.ts';
 export type * from './types.ts';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
+
+const everySandboxObservers = new Set<ExchangeObserver>();
+
+/**
+ * Hands every routed exchange of every sandbox started from now on to `observer` (the test suites' spec recorder);
+ * returns the function that stops it.
+ */
+export function observeEverySandbox(observer: ExchangeObserver): () => void {
+	everySandboxObservers.add(observer);
+	return () => everySandboxObservers.delete(observer);
+}
 
 const DEFAULT_BACKLOG = 2048;
 
@@ -53,6 +64,8 @@ export interface SandboxOptions {
 	 * about a second later.
 	 */
 	backlog?: number;
+	/** Called with every routed request and its answer (see Exchange), besides those of observeEverySandbox. */
+	observe?: ExchangeObserver;
 }
 
 export interface Sandbox {
@@ -65,7 +78,10 @@ export interface Sandbox {
 	requests: RecordedRequest[];
 	/** Empties `requests`; requests still in flight keep counting in inFlight and still get their status and answeredAt. */
 	clearRequests(): void;
-	/** When on, every enum value in responses is lowercase, like the older docs; requests accept any casing anyway. */
+	/**
+	 * The older-docs mode: while on, every enum value in responses is lowercase and requests may spell enums in any
+	 * casing, as the older docs did. Off (the default), responses and requests use the spec's UPPERCASE only.
+	 */
 	setLowercaseEnums(on: boolean): void;
 	/** Applies to runs triggered from now on. */
 	setRunDurationMs(ms: number): void;
@@ -94,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		inFlight: 0,
 		maxInFlight: 0,
 		timers: new Set(),
+		observers: new Set([...everySandboxObservers, ...(options.observe ? [options.observe] : [])]),
 	};
 	const server = createServer(createRequestListener(state));
 	const host = options.host ?? '127.0.0.1';
