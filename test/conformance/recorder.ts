@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import Ajv from 'ajv';
@@ -67,6 +67,9 @@ function compiledSpec(): CompiledSpec {
 		write(files.validators, standaloneModule(spec.definitions, [...new Set(keys)], false));
 		write(files.query, standaloneModule(spec.definitions, queryKeys, true));
 		write(files.operations, JSON.stringify(spec.operations));
+		// Modules of an earlier spec or recorder are of no more use (about 4 MB each).
+		const current = base.slice(CACHE_DIR.length + 1);
+		for (const file of readdirSync(CACHE_DIR)) if (!file.startsWith(current)) rmSync(join(CACHE_DIR, file), { force: true });
 	}
 	return {
 		operations: JSON.parse(readFileSync(files.operations, 'utf8')) as SpecOperation[],

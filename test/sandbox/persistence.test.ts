@@ -109,7 +109,7 @@ describe('snapshot and restore', () => {
 		const store = new Store();
 		expect(() => restore(store, '{"tasks": [')).toThrow(/^not JSON/);
 		expect(() => restore(store, '{"format": "something else"}')).toThrow(
-			'not sandbox data of this version (expected "format": "n8n-nodes-arize sandbox data 1")',
+			'not sandbox data of this version (expected "format": "n8n-nodes-arize sandbox data 2")',
 		);
 		expect(store.tasks.size).toBe(new Store().tasks.size);
 	});
