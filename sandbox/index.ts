@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Faults } from './faults.ts';
 import { createRequestListener } from './server.ts';
 import type { ExchangeObserver, RecordedRequest, ServerState } from './server.ts';
+import { seedStore } from './seed.ts';
+import { seedResults } from './seed-results.ts';
 import { Store } from './store.ts';
 
 // The Arize sandbox: a local, contract-faithful stand-in for Arize AX's v2 REST API (tasks, task runs, the lookup
@@ -13,13 +15,24 @@ import { Store } from './store.ts';
 export type { Exchange, ExchangeObserver, RecordedRequest } from './server.ts';
 export type { Fault, FaultOptions } from './faults.ts';
 export { Faults } from './faults.ts';
-export { Store, createStore } from './store.ts';
+export { Store } from './store.ts';
 export type { FinishCounts, RunInput, SpanInput, StoreOptions, TaskInput } from './store.ts';
 export { SEED, SEED_EXAMPLE_IDS } from './seed.ts';
 export { encodeId } from './ids.ts';
 export type * from './types.ts';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
+
+/** The seed: spaces, datasets, evaluators, integrations and tasks with their runs, then the results those runs left. */
+function loadSeed(store: Store): void {
+	seedStore(store);
+	seedResults(store);
+}
+
+/** A store as startSandbox makes one: the seed loaded (seed: false leaves it empty), runs 3 s long by default. */
+export function createStore(options: { seed?: boolean; runDurationMs?: number } = {}): Store {
+	return new Store({ load: options.seed === false ? undefined : loadSeed, runDurationMs: options.runDurationMs });
+}
 
 const everySandboxObservers = new Set<ExchangeObserver>();
 
@@ -98,7 +111,7 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-	const store = new Store({ seed: options.seed ?? true, runDurationMs: options.runDurationMs ?? 3000 });
+	const store = createStore({ seed: options.seed, runDurationMs: options.runDurationMs });
 	const state: ServerState = {
 		store,
 		faults: new Faults(),

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 
 import { seededId } from './ids.ts';
 import type { Store } from './store.ts';
-import { seedResults } from './seed-results.ts';
 import type { EvaluatorVersion, RunStatus, TaskRunCounts } from './types.ts';
 
 // Realistic seed data: one space with two projects, a dataset with versions, examples and three experiments,
 // four evaluators, two LLM integrations and one agent integration, and twelve tasks covering every task type and
-// run-configuration variant with a few finished runs each. Ids are deterministic so tests can name them.
+// run-configuration variant with a few finished runs each. Ids are deterministic so tests can name them. The results
+// those runs left (spans, experiment runs, evaluations) are seed-results.ts; index.ts loads both into a store.
 
 const taskIds = {
 	/** Project, continuous TEMPLATE_EVALUATION; its id contains '+'. */
@@ -124,6 +124,7 @@ interface SeedRun {
 }
 
 export function seedStore(store: Store): void {
+	store.userId = SEED.userId;
 	const space = { id: SEED.spaceId, created_at: '2026-01-12T09:15:00.000Z' };
 	store.spaces.set(space.id, {
 		...space,
@@ -210,7 +211,6 @@ export function seedStore(store: Store): void {
 	});
 
 	seedTasks(store);
-	seedResults(store);
 }
 
 const HALLUCINATION_TEMPLATE =

@@ -11,7 +11,6 @@ import {
 	plannedCounts,
 	USER_CANCEL_REASON,
 } from './run-outcomes.ts';
-import { seedStore, SEED } from './seed.ts';
 import type {
 	AiIntegration,
 	Dataset,
@@ -32,8 +31,11 @@ import type {
 import { SPAN_KINDS, SPAN_STATUS_CODES } from './types.ts';
 
 export interface StoreOptions {
-	/** Load the realistic seed data (seed.ts). Default true. */
-	seed?: boolean;
+	/**
+	 * Fills the store when it is made and again on every reset(): the sandbox's seed, as createStore (index.ts) passes
+	 * it. Without it the store starts empty.
+	 */
+	load?: (store: Store) => void;
 	/** How long a triggered run takes from PENDING to COMPLETED. Default 3000. */
 	runDurationMs?: number;
 }
@@ -125,12 +127,12 @@ export class Store {
 
 	/** Duration given to runs created by a trigger from now on; runs already under way keep theirs. */
 	runDurationMs: number;
-	/** The user every API key acts as (`created_by_user_id`). */
-	userId: string = SEED.userId;
+	/** The user every API key acts as (`created_by_user_id`); the seed names its own. */
+	userId: string = randomId('User', 1);
 	/** The clock run progression reads; tests may replace it. */
 	now: () => number = () => Date.now();
 
-	#seed: boolean;
+	#load: ((store: Store) => void) | undefined;
 	#nextNumber = new Map<string, number>();
 	#bulkCounter = 0;
 	#taskListCache: Task[] | undefined;
@@ -138,12 +140,12 @@ export class Store {
 	#progress = new Map<string, RunProgress>();
 
 	constructor(options: StoreOptions = {}) {
-		this.#seed = options.seed ?? true;
+		this.#load = options.load;
 		this.runDurationMs = options.runDurationMs ?? 3000;
 		this.reset();
 	}
 
-	/** Empties every collection and reloads the seed (when the store was created with seed: true). */
+	/** Empties every collection and loads the store's data again (options.load, when it was given one). */
 	reset(): void {
 		for (const collection of [
 			this.spaces,
@@ -166,7 +168,7 @@ export class Store {
 		this.#taskListCache = undefined;
 		this.#runIdsByTask.clear();
 		this.#progress.clear();
-		if (this.#seed) seedStore(this);
+		this.#load?.(this);
 	}
 
 	/** A new opaque id for `kind` (e.g. 'Task', 'TaskRun', 'Experiment'). */
@@ -614,8 +616,4 @@ export class Store {
 		);
 		return run;
 	}
-}
-
-export function createStore(options: StoreOptions = {}): Store {
-	return new Store(options);
 }
