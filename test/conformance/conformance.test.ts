@@ -34,7 +34,7 @@ import {
 } from '@arizeai/ax-client';
 import type { PaginatedResponse } from '@arizeai/ax-client';
 
-import { DEFAULT_API_KEY, SEED, startSandbox } from '../../sandbox/index.ts';
+import { DEFAULT_API_KEY, SEED, SEED_EXAMPLE_IDS, startSandbox } from '../../sandbox/index.ts';
 import type { Sandbox } from '../../sandbox/index.ts';
 import { routes } from '../../sandbox/routes/index.ts';
 import { SpecRecorder } from './recorder.ts';
@@ -240,6 +240,40 @@ describe("Arize's client (@arizeai/ax-client) against the sandbox", () => {
 
 		const second = await trigger('conformance-haiku-2');
 		expect((await cancelTaskRun({ client, runId: second.data!.id })).status).toBe('CANCELLED');
+		await deleteTask({ client, task: task.id });
+	});
+
+	it.each([
+		[
+			'TEMPLATE_EVALUATION',
+			{
+				experiment_type: 'TEMPLATE_EVALUATION' as const,
+				ai_integration_id: SEED.aiIntegrationIds.anthropic,
+				model_name: 'claude-haiku-4-5',
+				template: 'Question: {question}\nAnswer: {output}\nReply "correct" or "incorrect".',
+				provide_explanation: false,
+				classification_choices: { correct: 1, incorrect: 0 },
+				provider_parameters: {},
+			},
+		],
+		[
+			'AGENT_CALL',
+			{ experiment_type: 'AGENT_CALL' as const, integration_id: SEED.agentIntegrationId, input_template: { message: '{{question}}' } },
+		],
+	])('run-experiment tasks with a %s configuration: created, triggered, waited for, their experiment read', async (type, runConfiguration) => {
+		const task = await createRunExperimentTask({ client, name: `Conformance ${type}`, dataset: SEED.datasetId, runConfiguration });
+		expect((await getTask({ client, task: task.id })).runConfiguration).toMatchObject({ experiment_type: type });
+		// The client's triggerTaskRun has no Run Experiment fields: raw POST.
+		const started = await client.POST('/v2/tasks/{task_id}/trigger', {
+			params: { path: { task_id: task.id } },
+			body: { experiment_name: `conformance-${type.toLowerCase()}`, example_ids: [...SEED_EXAMPLE_IDS.slice(0, 3)] },
+		});
+		expect(started.error).toBeUndefined();
+		const finished = await waitForTaskRun({ client, runId: started.data!.id, pollInterval: 50, timeout: 10_000 });
+		expect(finished.status).toBe('COMPLETED');
+		expect((await listExperimentRuns({ client, experiment: finished.experimentId! })).data.map((run) => run.exampleId)).toEqual(
+			SEED_EXAMPLE_IDS.slice(0, 3),
+		);
 		await deleteTask({ client, task: task.id });
 	});
 

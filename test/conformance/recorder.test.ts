@@ -125,6 +125,14 @@ describe('the spec recorder', () => {
 		expect(offline.check(exchange({ query: { limit: 'ten' } }))[0].problems).toEqual(['/limit must be number']);
 	});
 
+	it('holds a refused request to the spec too where only the package sends requests (the node suites)', () => {
+		const wrongBody = exchange({ method: 'POST', requestBody: { type: 'template_evaluation', name: 'x' }, status: 400, responseBody: { title: 'Bad Request', status: 400 } });
+		expect(offline.check(wrongBody)).toEqual([]);
+		const packageOnly = new SpecRecorder();
+		packageOnly.requestsFromThePackage = true;
+		expect(packageOnly.check(wrongBody).map((violation) => violation.part)).toEqual(['request body']);
+	});
+
 	it('catches an answer status the operation does not declare, and a problem body that is not a Problem', () => {
 		expect(offline.check(exchange({ method: 'DELETE', pattern: '/v2/tasks/:task_id', status: 200, responseBody: {} }))[0].problems).toEqual([
 			'the spec declares no 200 answer for delete_task',
