@@ -7,6 +7,8 @@ import type { ExchangeObserver, RecordedRequest, ServerState } from './server.ts
 import { seedStore } from './seed.ts';
 import { seedResults } from './seed-results.ts';
 import { Store } from './store.ts';
+import { seedOrganizationsAndPrompts } from './webhooks/seed.ts';
+import { SandboxWebhooks } from './webhooks/events.ts';
 
 // The Arize sandbox: a local, contract-faithful stand-in for Arize AX's v2 REST API (tasks, task runs, the lookup
 // lists, and the experiments, spans and evaluator versions a run's results are read from), following Arize's
@@ -20,13 +22,22 @@ export type { FinishCounts, RunInput, SpanInput, StoreOptions, TaskInput } from 
 export { SEED, SEED_EXAMPLE_IDS } from './seed.ts';
 export { encodeId } from './ids.ts';
 export type * from './types.ts';
+export { WEBHOOK_SEED } from './webhooks/seed.ts';
+export { DEFAULT_RETRY_DELAYS_MS } from './webhooks/deliveries.ts';
+export type { SentDelivery } from './webhooks/deliveries.ts';
+export type { SandboxWebhooks } from './webhooks/events.ts';
+export type * from './webhooks/types.ts';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
 
-/** The seed: spaces, datasets, evaluators, integrations and tasks with their runs, then the results those runs left. */
+/**
+ * The seed: spaces, datasets, evaluators, integrations and tasks with their runs, the results those runs left, then
+ * the organizations and prompts webhooks are made for.
+ */
 function loadSeed(store: Store): void {
 	seedStore(store);
 	seedResults(store);
+	seedOrganizationsAndPrompts(store);
 }
 
 /** A store as startSandbox makes one: the seed loaded (seed: false leaves it empty), runs 3 s long by default. */
@@ -79,6 +90,11 @@ export interface SandboxOptions {
 	backlog?: number;
 	/** Called with every routed request and its answer (see Exchange), besides those of observeEverySandbox. */
 	observe?: ExchangeObserver;
+	/**
+	 * Waits before each retry of a failed webhook delivery (no 2xx answer); its length is the number of retries.
+	 * Default DEFAULT_RETRY_DELAYS_MS (1 s, 5 s, 25 s); tests use a few ms. sandbox.webhooks.setRetryDelaysMs changes it.
+	 */
+	webhookRetryDelaysMs?: number[];
 }
 
 export interface Sandbox {
@@ -87,6 +103,8 @@ export interface Sandbox {
 	port: number;
 	store: Store;
 	faults: Faults;
+	/** Webhook deliveries and their per-test controls (sandbox/README.md, "Webhooks"). */
+	webhooks: SandboxWebhooks;
 	/** Every request received, in arrival order (see RecordedRequest). */
 	requests: RecordedRequest[];
 	/** Empties `requests`; requests still in flight keep counting in inFlight and still get their status and answeredAt. */
@@ -125,6 +143,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		timers: new Set(),
 		observers: new Set([...everySandboxObservers, ...(options.observe ? [options.observe] : [])]),
 	};
+	const webhooks = new SandboxWebhooks(store, options.webhookRetryDelaysMs);
 	const server = createServer(createRequestListener(state));
 	const host = options.host ?? '127.0.0.1';
 	await new Promise<void>((resolve, reject) => {
@@ -142,6 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		port,
 		store,
 		faults: state.faults,
+		webhooks,
 		requests: state.requests,
 		clearRequests: () => {
 			// In place, so references to sandbox.requests stay live.
@@ -172,6 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				// Answers still waiting for their latency go nowhere: their sockets are destroyed below.
 				for (const timer of state.timers) clearTimeout(timer);
 				state.timers.clear();
+				webhooks.close();
 				server.close(() => resolve());
 				// Keep-alive and hanging sockets would otherwise keep the server (and jest) alive.
 				server.closeAllConnections();

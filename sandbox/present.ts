@@ -214,7 +214,7 @@ export function presentEvaluatorVersion(version: EvaluatorVersion, evaluator: Ev
 			...config,
 			type: casing(config.type),
 			data_granularity: optionalEnum(config.data_granularity),
-			...(config.type === 'MANAGED' ? { managed_evaluator: casing(config.managed_evaluator) } : {}),
+			...(config.managed_evaluator === undefined ? {} : { managed_evaluator: casing(config.managed_evaluator) }),
 		};
 	}
 	return body;

@@ -259,7 +259,9 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 		if (answer) deliver(state, answer);
 		return;
 	}
-	deliver(state, route(state, req, res, record, rawBody, query));
+	const answer = route(state, req, res, record, rawBody, query);
+	if (answer instanceof Promise) void answer.then((later) => deliver(state, later));
+	else deliver(state, answer);
 }
 
 /** Authenticates and routes on arrival (the store changes now); returns the answer to write. */
@@ -270,7 +272,7 @@ function route(
 	record: RecordedRequest,
 	rawBody: string,
 	query: URLSearchParams,
-): Answer {
+): Answer | Promise<Answer> {
 	const { method, path: rawPath } = record;
 	let pattern: string | undefined;
 	try {
@@ -304,17 +306,32 @@ function route(
 			},
 		};
 		pattern = match.route.pattern;
-		const reply: Reply = handleInMode(state.lowercaseEnums, () => match.route.handler(context));
-		// Serialised now, so a later change to the store cannot show in a delayed answer.
-		const text = reply.body === undefined ? undefined : JSON.stringify(reply.body);
-		observe(state, record, pattern, reply.status, text);
-		return () => send(res, record, reply.status, text === undefined ? undefined : JSON_TYPE, text);
+		// The older-docs mode applies to what the handler reads before it first waits (every body and query it checks).
+		const reply = handleInMode(state.lowercaseEnums, () => match.route.handler(context));
+		if (reply instanceof Promise) {
+			return reply.then(
+				(later) => answerWith(state, res, record, pattern, later),
+				(error: unknown) => problemAnswer(state, res, record, pattern, error),
+			);
+		}
+		return answerWith(state, res, record, pattern, reply);
 	} catch (error) {
-		const problem = error instanceof ApiError ? error : new ApiError(500, `Internal sandbox error: ${(error as Error).message}`);
-		if (!(error instanceof ApiError)) console.error('[arize-sandbox] internal error', error);
-		observe(state, record, pattern, problem.status, JSON.stringify(problemBody(problem.status, problem.message, record.path)));
-		return () => sendProblem(res, record, problem);
+		return problemAnswer(state, res, record, pattern, error);
 	}
+}
+
+function answerWith(state: ServerState, res: ServerResponse, record: RecordedRequest, pattern: string | undefined, reply: Reply): Answer {
+	// Serialised now, so a later change to the store cannot show in a delayed answer.
+	const text = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+	observe(state, record, pattern, reply.status, text);
+	return () => send(res, record, reply.status, text === undefined ? undefined : JSON_TYPE, text);
+}
+
+function problemAnswer(state: ServerState, res: ServerResponse, record: RecordedRequest, pattern: string | undefined, error: unknown): Answer {
+	const problem = error instanceof ApiError ? error : new ApiError(500, `Internal sandbox error: ${(error as Error).message}`);
+	if (!(error instanceof ApiError)) console.error('[arize-sandbox] internal error', error);
+	observe(state, record, pattern, problem.status, JSON.stringify(problemBody(problem.status, problem.message, record.path)));
+	return () => sendProblem(res, record, problem);
 }
 
 function observe(state: ServerState, record: RecordedRequest, pattern: string | undefined, status: number, text: string | undefined): void {

@@ -166,15 +166,17 @@ export interface TemplateConfig {
 }
 
 /** CODE versions. */
-export type CodeConfig = {
+export interface CodeConfig {
 	name: string;
+	type: 'MANAGED' | 'CUSTOM';
 	data_granularity: DataGranularity | null;
 	/** The eval's input columns (the code's arguments). */
 	variables: string[];
-} & (
-	| { type: 'MANAGED'; managed_evaluator: 'MATCHES_REGEX' | 'JSON_PARSEABLE' | 'CONTAINS_ANY_KEYWORD' | 'CONTAINS_ALL_KEYWORDS' | 'EXACT_MATCH' }
-	| { type: 'CUSTOM'; code: string }
-);
+	/** MANAGED only. */
+	managed_evaluator?: 'MATCHES_REGEX' | 'JSON_PARSEABLE' | 'CONTAINS_ANY_KEYWORD' | 'CONTAINS_ALL_KEYWORDS' | 'EXACT_MATCH';
+	/** CUSTOM only: the evaluator's source. */
+	code?: string;
+}
 
 /** results-api.md §6. HARNESS and REMOTE versions carry only the common fields. */
 export interface EvaluatorVersion {

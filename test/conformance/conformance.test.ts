@@ -1,6 +1,20 @@
 import {
 	cancelTaskRun,
 	createClient,
+	createCodeEvaluatorVersion,
+	createPrompt,
+	createPromptVersion,
+	createTemplateEvaluatorVersion,
+	deletePrompt,
+	deletePromptVersionLabel,
+	getPrompt,
+	getPromptVersion,
+	getPromptVersionByLabel,
+	listOrganizations,
+	listPrompts,
+	listPromptVersions,
+	setPromptVersionLabels,
+	updatePrompt,
 	createEvaluationTask,
 	createRunExperimentTask,
 	createTask,
@@ -34,7 +48,7 @@ import {
 } from '@arizeai/ax-client';
 import type { PaginatedResponse } from '@arizeai/ax-client';
 
-import { DEFAULT_API_KEY, SEED, SEED_EXAMPLE_IDS, startSandbox } from '../../sandbox/index.ts';
+import { DEFAULT_API_KEY, SEED, SEED_EXAMPLE_IDS, startSandbox, WEBHOOK_SEED } from '../../sandbox/index.ts';
 import type { Sandbox } from '../../sandbox/index.ts';
 import { routes } from '../../sandbox/routes/index.ts';
 import { SpecRecorder } from './recorder.ts';
@@ -129,6 +143,66 @@ describe("Arize's client (@arizeai/ax-client) against the sandbox", () => {
 		const versions = await allPages((cursor) => listEvaluatorVersions({ client, evaluator: SEED.evaluatorIds.hallucination, limit: 2, cursor }));
 		expect(versions.items.map((version) => version.id)).toEqual([...SEED.evaluatorVersionIds.hallucination].reverse());
 		expect((await getEvaluatorVersion({ client, versionId: SEED.evaluatorVersionIds.jsonFormat[0] })).id).toBe(SEED.evaluatorVersionIds.jsonFormat[0]);
+	});
+
+	it('organizations: listed', async () => {
+		expect((await listOrganizations({ client })).data.map((organization) => organization.id)).toContain(SEED.orgId);
+	});
+
+	it('evaluator versions: a new TEMPLATE and a new CODE version, each then the latest', async () => {
+		const template = await createTemplateEvaluatorVersion({
+			client,
+			evaluator: SEED.evaluatorIds.relevance,
+			commitMessage: 'Conformance: stricter rubric',
+			templateConfig: {
+				name: SEED.evaluationNames.relevance,
+				template: 'Question: {input}\nAnswer: {output}\nReply "relevant" or "irrelevant".',
+				includeExplanations: true,
+				useFunctionCallingIfAvailable: true,
+				classificationChoices: { relevant: 1, irrelevant: 0 },
+				llmConfig: { aiIntegrationId: SEED.aiIntegrationIds.openai, modelName: 'gpt-4o', invocationParameters: {}, providerParameters: {} },
+			},
+		});
+		expect((await getEvaluator({ client, evaluator: SEED.evaluatorIds.relevance })).version.id).toBe(template.id);
+		const code = await createCodeEvaluatorVersion({
+			client,
+			evaluator: SEED.evaluatorIds.jsonFormat,
+			commitMessage: 'Conformance: managed JSON check',
+			codeConfig: { type: 'MANAGED', name: SEED.evaluationNames.jsonFormat, managedEvaluator: 'JSON_PARSEABLE', variables: ['output'] },
+		});
+		expect((await getEvaluator({ client, evaluator: SEED.evaluatorIds.jsonFormat })).version).toMatchObject({
+			id: code.id,
+			codeConfig: { type: 'MANAGED', managedEvaluator: 'JSON_PARSEABLE' },
+		});
+	});
+
+	it('prompts and versions: listed, read by version and label, created, versioned, labelled, unlabelled, deleted', async () => {
+		expect((await listPrompts({ client, space: SEED.spaceId })).data.map((prompt) => prompt.id)).toEqual(
+			expect.arrayContaining([WEBHOOK_SEED.promptIds.supportAnswer, WEBHOOK_SEED.promptIds.ragSummary]),
+		);
+		const support = WEBHOOK_SEED.promptIds.supportAnswer;
+		expect((await getPrompt({ client, prompt: support })).version.id).toBe(WEBHOOK_SEED.promptVersionIds.supportAnswer[2]);
+		expect((await getPrompt({ client, prompt: support, label: 'production' })).version.id).toBe(WEBHOOK_SEED.promptVersionIds.supportAnswer[1]);
+		expect((await getPromptVersionByLabel({ client, prompt: support, labelName: 'staging' })).id).toBe(WEBHOOK_SEED.promptVersionIds.supportAnswer[2]);
+		const versions = await allPages((cursor) => listPromptVersions({ client, prompt: support, limit: 2, cursor }));
+		expect(versions.items).toHaveLength(3);
+		expect((await getPromptVersion({ client, versionId: WEBHOOK_SEED.promptVersionIds.supportAnswer[0] })).promptId).toBe(support);
+
+		const version = {
+			commitMessage: 'First',
+			inputVariableFormat: 'F_STRING' as const,
+			provider: 'OPEN_AI' as const,
+			model: 'gpt-4o-mini',
+			messages: [{ role: 'USER' as const, content: 'Summarise: {text}' }],
+		};
+		const created = await createPrompt({ client, space: SEED.spaceId, name: 'conformance-summary', description: 'made by the client', version });
+		const second = await createPromptVersion({ client, prompt: created.id, ...version, commitMessage: 'Second', model: 'gpt-4o' });
+		expect((await setPromptVersionLabels({ client, versionId: second.id, labels: ['production'] })).labels).toEqual(['production']);
+		await deletePromptVersionLabel({ client, versionId: second.id, labelName: 'production' });
+		expect((await getPromptVersion({ client, versionId: second.id })).labels ?? []).toEqual([]);
+		expect((await updatePrompt({ client, prompt: created.id, description: 'changed' })).description).toBe('changed');
+		await deletePrompt({ client, prompt: created.id });
+		expect((await listPrompts({ client, name: 'conformance' })).data).toEqual([]);
 	});
 
 	it('integrations: AI integrations and integrations of both types, listed and read', async () => {
@@ -277,9 +351,12 @@ describe("Arize's client (@arizeai/ax-client) against the sandbox", () => {
 		await deleteTask({ client, task: task.id });
 	});
 
-	it('has called every route the sandbox serves, each answered 2xx', () => {
-		const served = routes.map((route) => recorder.operationFor(route.method, route.pattern)?.id ?? `${route.method} ${route.pattern}`);
-		expect(served.filter((operation) => !recorder.succeeded.has(operation))).toEqual([]);
+	it('has called every route the sandbox serves that the spec has, each answered 2xx; the others are webhooks', () => {
+		const inSpec = routes.flatMap((route) => recorder.operationFor(route.method, route.pattern)?.id ?? []);
+		expect(inSpec.filter((operation) => !recorder.succeeded.has(operation))).toEqual([]);
 		expect(recorder.checked).toBe(sandbox.requests.length);
+		// Arize documents webhooks, but the client's spec (1.28.0) has no webhook operation to hold them to.
+		const notInSpec = routes.filter((route) => !recorder.operationFor(route.method, route.pattern));
+		expect(notInSpec.filter((route) => !/^\/v2\/webhook(s|-subscriptions)(\/|$)/.test(route.pattern))).toEqual([]);
 	});
 });
