@@ -11,8 +11,6 @@ import {
 	plannedCounts,
 	USER_CANCEL_REASON,
 } from './run-outcomes.ts';
-import { seedStore, SEED } from './seed.ts';
-import { seedOrganizationsAndPrompts } from './webhooks/seed.ts';
 import type { DeliveryAttempt, Organization, Prompt, PromptVersion, Webhook, WebhookSubscription } from './webhooks/types.ts';
 import type {
 	AiIntegration,
@@ -34,8 +32,11 @@ import type {
 import { SPAN_KINDS, SPAN_STATUS_CODES } from './types.ts';
 
 export interface StoreOptions {
-	/** Load the realistic seed data (seed.ts). Default true. */
-	seed?: boolean;
+	/**
+	 * Fills the store when it is made and again on every reset(): the sandbox's seed, as createStore (index.ts) passes
+	 * it. Without it the store starts empty.
+	 */
+	load?: (store: Store) => void;
 	/** How long a triggered run takes from PENDING to COMPLETED. Default 3000. */
 	runDurationMs?: number;
 }
@@ -140,12 +141,12 @@ export class Store {
 
 	/** Duration given to runs created by a trigger from now on; runs already under way keep theirs. */
 	runDurationMs: number;
-	/** The user every API key acts as (`created_by_user_id`). */
-	userId: string = SEED.userId;
+	/** The user every API key acts as (`created_by_user_id`); the seed names its own. */
+	userId: string = randomId('User', 1);
 	/** The clock run progression reads; tests may replace it. */
 	now: () => number = () => Date.now();
 
-	#seed: boolean;
+	#load: ((store: Store) => void) | undefined;
 	#nextNumber = new Map<string, number>();
 	#bulkCounter = 0;
 	#taskListCache: Task[] | undefined;
@@ -153,12 +154,12 @@ export class Store {
 	#progress = new Map<string, RunProgress>();
 
 	constructor(options: StoreOptions = {}) {
-		this.#seed = options.seed ?? true;
+		this.#load = options.load;
 		this.runDurationMs = options.runDurationMs ?? 3000;
 		this.reset();
 	}
 
-	/** Empties every collection and reloads the seed (when the store was created with seed: true). */
+	/** Empties every collection and loads the store's data again (options.load, when it was given one). */
 	reset(): void {
 		for (const collection of [
 			this.spaces,
@@ -188,10 +189,7 @@ export class Store {
 		this.#taskListCache = undefined;
 		this.#runIdsByTask.clear();
 		this.#progress.clear();
-		if (this.#seed) {
-			seedStore(this);
-			seedOrganizationsAndPrompts(this);
-		}
+		this.#load?.(this);
 	}
 
 	/** A new opaque id for `kind` (e.g. 'Task', 'TaskRun', 'Experiment'). */
@@ -640,8 +638,4 @@ export class Store {
 		);
 		return run;
 	}
-}
-
-export function createStore(options: StoreOptions = {}): Store {
-	return new Store(options);
 }
