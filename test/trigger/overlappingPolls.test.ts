@@ -25,7 +25,10 @@ afterEach(() => arize.sandbox.setLatency(0));
 const withBudget = n8nLine >= 2 ? it : it.skip;
 
 const WATCH = { watch: 'allTasks', statuses: ['COMPLETED', 'FAILED'] };
-/** The budget tests count on reading 5 at a time: Auto (the default) would read their tasks well within the budget. */
+/**
+ * The budget tests (and the randomized one's share of polls cut short) count on reading 5 at a time: Auto (the
+ * default) would read their tasks well within the budget.
+ */
 const FIVE_AT_A_TIME = { ...WATCH, requestOptions: { maxConcurrency: 5 } };
 const MINUTE = 60_000;
 
@@ -318,17 +321,17 @@ describe('Trigger: randomized overlapping, stale and budget-limited polls with l
 			if (dice < 0.2) {
 				stats.overlapping++;
 				const from = current;
-				const results = await Promise.all([poll(from, BUDGET), poll(from, BUDGET)]);
+				const results = await Promise.all([poll(from, BUDGET, FIVE_AT_A_TIME), poll(from, BUDGET, FIVE_AT_A_TIME)]);
 				for (const result of results) record(result, from);
 			} else if (dice < 0.4 && handedOut.length > 1) {
 				stats.stale++;
 				const from = random.pick(handedOut.slice(0, -1));
 				const latest = current;
-				record(await poll(from, BUDGET), from);
+				record(await poll(from, BUDGET, FIVE_AT_A_TIME), from);
 				// n8n commits whatever that poll left; the newest state stays the one the next poll gets.
 				if (Object.keys(latest).length) current = latest;
 			} else {
-				record(await poll(current, BUDGET), current);
+				record(await poll(current, BUDGET, FIVE_AT_A_TIME), current);
 			}
 			handedOut = handedOut.slice(-4);
 		}
@@ -336,8 +339,8 @@ describe('Trigger: randomized overlapping, stale and budget-limited polls with l
 		for (const run of openRuns()) finished(store().finishRun(run.id, random.pick(TERMINAL)));
 		arize.sandbox.setLatency(0);
 		// Catch up: polls go on until everything has fired (a loaded machine may still see some abandoned on the way).
-		for (let i = 0; i < 30 && fired.size < expected.size; i++) record(await poll(current, BUDGET), current);
-		for (let i = 0; i < 2; i++) record(await poll(current, BUDGET), current);
+		for (let i = 0; i < 30 && fired.size < expected.size; i++) record(await poll(current, BUDGET, FIVE_AT_A_TIME), current);
+		for (let i = 0; i < 2; i++) record(await poll(current, BUDGET, FIVE_AT_A_TIME), current);
 		expect([...fired.keys()].sort()).toEqual([...expected].sort());
 		expect(expected.size).toBeGreaterThan(20);
 		expect(stats.overlapping + stats.stale).toBeGreaterThan(5);
