@@ -63,7 +63,7 @@ async function answerAll(pending: Pending[], how: 'fine' | 'pushBack' | 'overloa
 }
 
 describe('AutoPacing: the arithmetic', () => {
-	it('starts with 4 at once and doubles with every round trip of fine answers', () => {
+	it('starts with 4 at once and triples with every round trip of fine answers', () => {
 		const pacing = new AutoPacing();
 		const windows = [pacing.window];
 		for (let trip = 0; trip < 6; trip++) {
@@ -72,7 +72,7 @@ describe('AutoPacing: the arithmetic', () => {
 			for (let i = 0; i < window; i++) pacing.answered(trip * 100);
 			windows.push(pacing.window);
 		}
-		expect(windows).toEqual([4, 8, 16, 32, 64, 100, 100]);
+		expect(windows).toEqual([4, 12, 36, 108, 250, 250, 250]);
 		// No push-back yet: requests are not spaced in time.
 		expect(pacing.requestsPerSecond).toBeUndefined();
 		expect(pacing.nextStartAt()).toBe(0);
@@ -93,19 +93,19 @@ describe('AutoPacing: the arithmetic', () => {
 			pacing.started(i);
 			pacing.answered(i);
 		}
-		expect(pacing.window).toBe(16);
+		expect(pacing.window).toBe(28);
 		pacing.pushedBack(12, 20, 'overloaded');
-		expect(pacing.window).toBe(8);
+		expect(pacing.window).toBe(14);
 		expect(pacing.requestsPerSecond).toBeUndefined();
-		// Out of slow start: the window grows by about one a round trip, not twice over.
-		for (let i = 0; i < 8; i++) {
+		// Out of slow start: the window grows by about one a round trip, not three times over.
+		for (let i = 0; i < 14; i++) {
 			pacing.started(30 + i);
 			pacing.answered(30 + i);
 		}
-		expect(pacing.window).toBe(8);
-		pacing.started(40);
-		pacing.answered(40);
-		expect(pacing.window).toBe(9);
+		expect(pacing.window).toBe(14);
+		pacing.started(50);
+		pacing.answered(50);
+		expect(pacing.window).toBe(15);
 	});
 
 	it('a 429 halves the window and spaces requests at 4/5 of the rate of the second before it', () => {
@@ -167,19 +167,19 @@ describe('AutoPacing: the arithmetic', () => {
 });
 
 describe('RequestGate with Auto', () => {
-	it('lets 4 requests open first, then twice as many with every round of fine answers, in input order', async () => {
+	it('lets 4 requests open first, then three times as many with every round of fine answers, in input order', async () => {
 		const gate = new RequestGate(new AutoPacing());
-		const { pending, started, done } = drive(gate, 200);
+		const { pending, started, done } = drive(gate, 500);
 		const inFlight: number[] = [];
 		for (let round = 0; round < 5; round++) {
 			await settle();
 			inFlight.push(pending.length);
 			await answerAll(pending, 'fine');
 		}
-		expect(inFlight).toEqual([4, 8, 16, 32, 64]);
+		expect(inFlight).toEqual([4, 12, 36, 108, 250]);
 		while (pending.length) await answerAll(pending, 'fine');
 		await done;
-		expect(started).toEqual(Array.from({ length: 200 }, (_, index) => index));
+		expect(started).toEqual(Array.from({ length: 500 }, (_, index) => index));
 	});
 
 	it('a 429 halves how many are open at once; errors thrown neither grow nor shrink it', async () => {
@@ -190,12 +190,12 @@ describe('RequestGate with Auto', () => {
 			await answerAll(pending, 'fine');
 		}
 		await settle();
-		expect(pending).toHaveLength(32);
-		// One push-back among the 32; the rest of that burst answers fine, which the gate does not count as news.
+		expect(pending).toHaveLength(108);
+		// One push-back among the 108; the rest of that burst answers fine, which the gate does not count as news.
 		pending[0].pushBack();
 		await answerAll(pending, 'fine');
-		expect(gate.pacing.window).toBe(16);
-		expect(pending.length).toBeLessThanOrEqual(16);
+		expect(gate.pacing.window).toBe(54);
+		expect(pending.length).toBeLessThanOrEqual(54);
 		const windowBefore = gate.pacing.window;
 		await answerAll(pending, 'fail');
 		expect(gate.pacing.window).toBe(windowBefore);

@@ -47,7 +47,7 @@ describe('Items in parallel: the bound', () => {
 		['not set (a new node)', {}],
 		['0', inParallel(0)],
 		['"auto" from an expression', { requestOptions: { maxConcurrency: '={{ "auto" }}' } }],
-	])('Max Requests in Parallel %s is Auto: 4 requests first, more while answers come fine, never over 100', async (_, options) => {
+	])('Max Requests in Parallel %s is Auto: 4 requests first, more while answers come fine, never over 250', async (_, options) => {
 		const tasks = store().addTasks(150);
 		arize.sandbox.setLatency(25);
 		arize.sandbox.resetMaxInFlight();
@@ -60,7 +60,7 @@ describe('Items in parallel: the bound', () => {
 		const firstAnswer = Math.min(...requests.map((request) => request.answeredAt!));
 		expect(requests.filter((request) => request.receivedAt < firstAnswer).length).toBeLessThanOrEqual(4);
 		expect(arize.sandbox.maxInFlight).toBeGreaterThan(12);
-		expect(arize.sandbox.maxInFlight).toBeLessThanOrEqual(100);
+		expect(arize.sandbox.maxInFlight).toBeLessThanOrEqual(250);
 	});
 
 	it('keeps input order and pairing when answers come back in random order', async () => {

@@ -31,15 +31,17 @@ export class FixedPacing implements Pacing {
 }
 
 /**
- * The most requests Auto ever has open at once. n8n spends about a millisecond of CPU on each request, so one
- * execution starts at most about a thousand a second; at a 100 ms round trip that pace needs 100 open at once. A
- * larger window would not finish sooner, only hit Arize with a bigger burst.
+ * The most requests Auto ever has open at once. n8n spends roughly 0.5 to 1 ms of CPU on each request and its
+ * answer, all on the execution's one thread; answers that arrive while it is busy wait for it, so a window of W
+ * requests takes a round trip plus W × that CPU to turn over. To come within about 1.5× of sending everything at once
+ * the window must reach about 2 × round trip ÷ CPU per request: 100 to 200 at 50 ms, 250 at about 150 ms (the far
+ * end of a round trip to Arize's cloud). Beyond that a larger window buys little and only makes a burst bigger.
  */
-export const AUTO_CEILING = 100;
+export const AUTO_CEILING = 250;
 /** Auto's first window: a few requests side by side before anything is known about Arize's limits. */
 const FIRST_WINDOW = 4;
-/** Until the first push-back each fine answer adds this much to the window: it doubles every round trip. */
-const SLOW_START_GROWTH = 1;
+/** Until the first push-back each fine answer adds this much to the window: it triples every round trip. */
+const SLOW_START_GROWTH = 2;
 /** A push-back halves the window... */
 const WINDOW_BACKOFF = 0.5;
 /** ...and sets the rate to this share of the rate requests were starting at in the second before it. */
@@ -52,8 +54,8 @@ const RATE_GROWTH_PER_SECOND = 0.2;
 const MIN_RATE = 0.5;
 
 /**
- * Max Requests in Parallel: Auto. Starts with a small window that doubles with every round trip while answers come
- * back fine (slow start), up to AUTO_CEILING. The first 429 or 503 ends the slow start and halves the window; a 429 (a
+ * Max Requests in Parallel: Auto. Starts with a small window that triples with every round trip while answers come
+ * back fine (slow start), up to AUTO_CEILING: a few hundred items reach the ceiling in four round trips. The first 429 or 503 ends the slow start and halves the window; a 429 (a
  * rate limit) also spaces requests in time from then on, at four fifths of the rate they were starting at in the second before the
  * push-back, which counts that second whole even when the execution is younger (so the first estimate errs low);
 both grow slowly again while answers are fine (the rate by a fifth a second), and back off again at the next. A token-bucket
