@@ -116,8 +116,8 @@ export const requestOptions: INodeProperties = {
 			hint: '0 = Auto',
 			description:
 				'How many requests to Arize may be open at once, over all input items. 0 (Auto, the default) starts with a ' +
-				`few and adds more while Arize answers fine, up to ${AUTO_CEILING}; on 429 Too Many Requests or 503 it slows ` +
-				'down and spaces requests in time. A number from 1 keeps exactly that many open at once, at any pace. Items ' +
+				`few and adds more while Arize answers fine, up to ${AUTO_CEILING}; on 429 Too Many Requests it opens fewer ` +
+				'and spaces requests in time, on 503 it opens fewer. A number from 1 keeps exactly that many open at once. Items ' +
 				'are processed side by side; the output keeps the input order. If Arize answers 429, every request pauses ' +
 				'for as long as Arize asks, then resumes.',
 		},
