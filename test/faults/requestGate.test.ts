@@ -63,7 +63,7 @@ async function answerAll(pending: Pending[], how: 'fine' | 'pushBack' | 'overloa
 }
 
 describe('AutoPacing: the arithmetic', () => {
-	it('starts with 4 at once and triples with every round trip of fine answers', () => {
+	it('starts with 8 at once and doubles with every round trip of fine answers', () => {
 		const pacing = new AutoPacing();
 		const windows = [pacing.window];
 		for (let trip = 0; trip < 6; trip++) {
@@ -72,7 +72,7 @@ describe('AutoPacing: the arithmetic', () => {
 			for (let i = 0; i < window; i++) pacing.answered(trip * 100);
 			windows.push(pacing.window);
 		}
-		expect(windows).toEqual([4, 12, 36, 108, 250, 250, 250]);
+		expect(windows).toEqual([8, 16, 32, 64, 128, 250, 250]);
 		// No push-back yet: requests are not spaced in time.
 		expect(pacing.requestsPerSecond).toBeUndefined();
 		expect(pacing.nextStartAt()).toBe(0);
@@ -93,19 +93,19 @@ describe('AutoPacing: the arithmetic', () => {
 			pacing.started(i);
 			pacing.answered(i);
 		}
-		expect(pacing.window).toBe(28);
+		expect(pacing.window).toBe(20);
 		pacing.pushedBack(12, 20, 'overloaded');
-		expect(pacing.window).toBe(14);
+		expect(pacing.window).toBe(10);
 		expect(pacing.requestsPerSecond).toBeUndefined();
-		// Out of slow start: the window grows by about one a round trip, not three times over.
-		for (let i = 0; i < 14; i++) {
+		// Out of slow start: the window grows by about one a round trip, not twice over.
+		for (let i = 0; i < 10; i++) {
 			pacing.started(30 + i);
 			pacing.answered(30 + i);
 		}
-		expect(pacing.window).toBe(14);
+		expect(pacing.window).toBe(10);
 		pacing.started(50);
 		pacing.answered(50);
-		expect(pacing.window).toBe(15);
+		expect(pacing.window).toBe(11);
 	});
 
 	it('a 429 halves the window and spaces requests at 4/5 of the rate of the second before it', () => {
@@ -167,7 +167,7 @@ describe('AutoPacing: the arithmetic', () => {
 });
 
 describe('RequestGate with Auto', () => {
-	it('lets 4 requests open first, then three times as many with every round of fine answers, in input order', async () => {
+	it('lets 8 requests open first, then twice as many with every round of fine answers, in input order', async () => {
 		const gate = new RequestGate(new AutoPacing());
 		const { pending, started, done } = drive(gate, 500);
 		const inFlight: number[] = [];
@@ -176,7 +176,7 @@ describe('RequestGate with Auto', () => {
 			inFlight.push(pending.length);
 			await answerAll(pending, 'fine');
 		}
-		expect(inFlight).toEqual([4, 12, 36, 108, 250]);
+		expect(inFlight).toEqual([8, 16, 32, 64, 128]);
 		while (pending.length) await answerAll(pending, 'fine');
 		await done;
 		expect(started).toEqual(Array.from({ length: 500 }, (_, index) => index));
@@ -190,12 +190,12 @@ describe('RequestGate with Auto', () => {
 			await answerAll(pending, 'fine');
 		}
 		await settle();
-		expect(pending).toHaveLength(108);
-		// One push-back among the 108; the rest of that burst answers fine, which the gate does not count as news.
+		expect(pending).toHaveLength(64);
+		// One push-back among the 64; the rest of that burst answers fine, which the gate does not count as news.
 		pending[0].pushBack();
 		await answerAll(pending, 'fine');
-		expect(gate.pacing.window).toBe(54);
-		expect(pending.length).toBeLessThanOrEqual(54);
+		expect(gate.pacing.window).toBe(32);
+		expect(pending.length).toBeLessThanOrEqual(32);
 		const windowBefore = gate.pacing.window;
 		await answerAll(pending, 'fail');
 		expect(gate.pacing.window).toBe(windowBefore);
