@@ -214,6 +214,13 @@ export async function runE2e(root: string, args: string[]): Promise<number> {
 	};
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
+	// A fault of the runner itself is a failure too: counted, everything stopped, the summary written.
+	process.on('uncaughtException', (error) => {
+		if (stopping) return;
+		stopping = true;
+		runner.fail(`the phase runner: ${error.stack ?? String(error)}`);
+		void runner.stopAll().finally(() => process.exit(runner.writeSummary().failed === 0 ? 0 : 1));
+	});
 
 	try {
 		await runPhases(runner, phases, wants);

@@ -239,16 +239,15 @@ export interface RunResult {
 }
 
 /** Runs a command to its end, its output captured. */
-export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<RunResult> {
+export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
 	return new Promise((resolve) => {
-		const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		child.once('error', (error) => resolve({ code: 127, stdout, stderr: stderr + error.message }));
 		child.once('close', (code) => resolve({ code, stdout, stderr }));
-		child.stdin.end(options.input ?? '');
 	});
 }
 

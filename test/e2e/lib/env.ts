@@ -1,7 +1,8 @@
 import path from 'node:path';
 
-// What ./scripts/e2e (its phase runner, scripts/orchestrator/phases.ts) hands the suites: where the sandbox and n8n are, and how to reach them. The suites only run
-// inside that script (it starts and stops everything); run alone they fail at once with this hint.
+// What ./scripts/e2e (its phase runner, scripts/orchestrator/phases.ts) hands the suites: where the sandbox and n8n
+// are, and how to reach them. The suites only run inside that script (it starts and stops everything); run alone they
+// fail at once with this hint.
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
