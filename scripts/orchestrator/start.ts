@@ -270,7 +270,7 @@ The sandbox runs until Ctrl-C (log ${relative(this.root, log)}; its data is kept
 		const userFolder = env.N8N_USER_FOLDER!;
 		const folder = relative(root, userFolder);
 		mkdirSync(userFolder, { recursive: true });
-		console.log(`Installing this package into n8n (${folder}), then checking the example workflows and the credential (about 10 s) ...`);
+		console.log(`Installing this package into n8n (${folder}), then checking the example workflows and the credential (about 15 s) ...`);
 		await installPackage(root, userFolder);
 
 		let sandbox: ProcessGroup | undefined;
@@ -350,6 +350,8 @@ The sandbox runs until Ctrl-C (log ${relative(this.root, log)}; its data is kept
 			main.exited.then((code) => ({ who: 'n8n', code })),
 			...(sandbox ? [sandbox.exited.then((code) => ({ who: 'sandbox', code }))] : []),
 		]);
+		// After Ctrl-C, n8n and the sandbox stop because they were told to: nothing more to say.
+		if (this.stopping) throw new Exit(130);
 		if (which.who === 'n8n') this.failWithLog(mainLog, `n8n stopped by itself (exit ${which.code})`);
 		// The sandbox exits 0 only when it was told to stop (SIGINT or SIGTERM).
 		if (which.code === 0) {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { n8nLineEnv, npmProgress } from '../../scripts/orchestrator/n8n.ts';
+import { explain } from '../../scripts/orchestrator/n8nCli.ts';
 import { FORCE_EXIT_NOTICE, jestCounts, parsePhases, PHASES } from '../../scripts/orchestrator/phases.ts';
 import { freePort, lockFile, portInUse, ProcessGroup, sleep, withEnv } from '../../scripts/orchestrator/processes.ts';
 import { n8nProcessCommand, queueEnv, stackPorts } from '../../scripts/orchestrator/services.ts';
@@ -213,5 +214,18 @@ describe('the phase runner', () => {
 			),
 		).toBe(true);
 		expect(FORCE_EXIT_NOTICE.test('Tests: 1 failed')).toBe(false);
+	});
+});
+
+describe('./scripts/n8n', () => {
+	it("says why n8n's alarming lines are harmless, and leaves every other line as it is", () => {
+		expect(explain('Failed to start Python task runner in internal mode. because its virtual environment is missing from this system.')).toBe(
+			'Failed to start Python task runner in internal mode. because its virtual environment is missing from this system.' +
+				'   [harmless: no Python runner is set up; only Python in the Code node needs one]',
+		);
+		expect(explain('[license SDK] Skipping renewal on init: license cert is not initialized')).toBe(
+			"[license SDK] Skipping renewal on init: license cert is not initialized   [harmless: there is no license to renew; n8n's community edition needs none]",
+		);
+		for (const line of ['Execution was successful:', '      "name": "Production license check",', '{']) expect(explain(line)).toBe(line);
 	});
 });
