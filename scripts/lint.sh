@@ -21,5 +21,7 @@ out=$(node_modules/.bin/n8n-node lint 2>&1 | plain) || { echo "$out"; echo "n8n-
 # Warnings do not fail eslint; they fail us.
 if grep -qE '[0-9]+ warnings?' <<<"$out"; then echo "$out"; echo "n8n-node lint reported warnings" >&2; exit 1; fi
 cd "$root"
+out=$(node_modules/.bin/eslint -c eslint.boundaries.config.mjs nodes 2>&1 | plain) \
+  || { echo "$out"; echo "A node folder imports only itself and nodes/shared/ (eslint.boundaries.config.mjs)" >&2; exit 1; }
 out=$(node_modules/.bin/tsc -p tsconfig.json 2>&1 | plain) || { echo "$out"; echo "tsc found type errors" >&2; exit 1; }
-echo "Lint: n8n-node lint (strict, on what ships) and tsc (everything) passed in $((SECONDS - started)) s"
+echo "Lint: n8n-node lint (strict, on what ships), the node-folder boundaries and tsc (everything) passed in $((SECONDS - started)) s"

@@ -1,7 +1,6 @@
-import type { INode, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY } from './requestGate';
+import { DEFAULT_MAX_CONCURRENCY, MAX_CONCURRENCY } from './transport/requestGate';
 
 export const taskTypeOptions: INodePropertyOptions[] = [
 	{
@@ -16,19 +15,6 @@ export const taskTypeOptions: INodePropertyOptions[] = [
 		description: 'Runs a prompt, a judge or an agent over a dataset as a new experiment',
 	},
 ];
-
-/** The Task Type selector that decides which fields an operation shows; not an expression, so the form can follow it. */
-export function taskTypeSelector(description?: string): INodeProperties {
-	return {
-		displayName: 'Task Type',
-		name: 'taskType',
-		type: 'options',
-		noDataExpression: true,
-		options: taskTypeOptions,
-		default: 'TEMPLATE_EVALUATION',
-		...(description && { description }),
-	};
-}
 
 /** "Select a task...", "Select an AI integration...": an acronym keeps its case, and a vowel takes "an". */
 function listPlaceholder(displayName: string): string {
@@ -85,7 +71,7 @@ function filterLocator(displayName: string, name: string, searchListMethod: stri
 	return { ...arizeLocator(displayName, name, searchListMethod, example), required: false, description };
 }
 
-/** The list filters of GET /v2/tasks (§5.1), shared by Get Many and the trigger node. */
+/** The list filters of GET /v2/tasks, shared by Get Many and the trigger node. */
 export const taskFilterOptions: INodeProperties[] = [
 	filterLocator('Dataset', 'datasetId', 'searchDatasets', 'RGF0YXNldDo0NTY6eFl6', 'Only tasks on this dataset'),
 	{
@@ -114,31 +100,6 @@ export const taskFilterOptions: INodeProperties[] = [
 	},
 ];
 
-/** The ID a filter holds: a locator's value, or the plain string of a workflow saved before the filters were locators. */
-function filterId(filter: unknown): string | undefined {
-	const value = filter !== null && typeof filter === 'object' ? (filter as { value?: unknown }).value : filter;
-	return value === undefined || value === null ? undefined : String(value).trim();
-}
-
-/** Maps the filter parameters above to the query of GET /v2/tasks. */
-export function taskFilterQuery(filters: {
-	spaceId?: unknown;
-	spaceName?: string;
-	name?: string;
-	projectId?: unknown;
-	datasetId?: unknown;
-	type?: string;
-}) {
-	return {
-		space_id: filterId(filters.spaceId),
-		space_name: filters.spaceName,
-		name: filters.name,
-		project_id: filterId(filters.projectId),
-		dataset_id: filterId(filters.datasetId),
-		type: filters.type,
-	};
-}
-
 /**
  * Request Options → Max Requests in Parallel, for both nodes. The transport's request gate enforces it over every
  * request of one execution (or one trigger poll), whatever the number of items.
@@ -163,16 +124,3 @@ export const requestOptions: INodeProperties = {
 		},
 	],
 };
-
-/** Max Requests in Parallel as set (read once per execution), checked against its range. */
-export function readMaxConcurrency(node: INode, value: unknown): number {
-	const limit = value === undefined || value === '' ? DEFAULT_MAX_CONCURRENCY : Number(value);
-	if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CONCURRENCY) {
-		throw new NodeOperationError(
-			node,
-			`Max Requests in Parallel must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${String(value)}`,
-			{ description: 'Change it under Request Options' },
-		);
-	}
-	return limit;
-}

@@ -330,7 +330,7 @@ async function runPhases(runner: Runner, phases: Phase[], wants: (phase: Phase) 
 	if (wants('durable')) {
 		try {
 			const env = await stackPhase('durable', ['--run-duration-ms', '4000']);
-			await runner.jest('durable', withEnv(env, DURABLE_ENV, { N8N_SCHEDULER_POLL_TIMEOUT: '15' }), ['test/e2e/durable.e2e.ts']);
+			await runner.jest('durable', withEnv(env, DURABLE_ENV, { N8N_SCHEDULER_POLL_TIMEOUT: '15' }), ['test/e2e/durable.e2e.ts', 'test/e2e/schedulers.e2e.ts']);
 		} catch (error) {
 			runner.fail(`phase durable: ${(error as Error).message}`);
 		}

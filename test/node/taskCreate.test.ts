@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { createTaskProblem } from '../../nodes/shared/rules';
+import { createTaskProblem } from '../../nodes/ArizeTasks/helpers/rules';
 import { SEED } from '../../sandbox/seed.ts';
 import { API_KEY, missingParameterText, runTasksNode, useArize } from '../arize';
 

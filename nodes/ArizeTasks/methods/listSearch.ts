@@ -1,60 +1,8 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { taskLabels } from '../../shared/taskLabel';
-import { arizeApiRequestPage, MAX_PAGE_SIZE } from '../../shared/transport';
+import { searchList } from '../../shared/methods/listSearch';
 
-interface ListShape {
-	/** The entry's description under its name. */
-	describe?: (item: IDataObject) => string | undefined;
-	qs?: IDataObject;
-	/** The entries' names, from the whole page (a name may depend on the other entries); default: `name`. */
-	names?: (items: IDataObject[]) => string[];
-}
-
-/** One page of a lookup list, filtered by the typed text; one request per page the user scrolls to (§6). */
-async function searchList(
-	context: ILoadOptionsFunctions,
-	path: string,
-	listKey: string,
-	filter: string | undefined,
-	paginationToken: string | undefined,
-	{ describe = () => undefined, qs = {}, names = (items) => items.map((item) => String(item.name)) }: ListShape = {},
-): Promise<INodeListSearchResult> {
-	const page = await arizeApiRequestPage.call(
-		context,
-		{ path, listKey, qs: { ...qs, name: filter?.trim() } },
-		MAX_PAGE_SIZE,
-		paginationToken,
-	);
-	const listed = names(page.items);
-	return {
-		results: page.items.map((item, i) => ({
-			name: listed[i],
-			value: String(item.id),
-			description: describe(item),
-		})),
-		paginationToken: page.nextCursor,
-	};
-}
-
-/** Tasks are named with their type and the end of their ID (see taskLabel.ts): n8n's list shows names only. */
-export async function searchTasks(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList(this, '/v2/tasks', 'tasks', filter, paginationToken, {
-		names: (tasks) => taskLabels(tasks.map(({ id, name, type }) => ({ id: String(id), name: String(name), type: String(type) }))),
-	});
-}
-
-export async function searchSpaces(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList(this, '/v2/spaces', 'spaces', filter, paginationToken);
-}
-
-export async function searchProjects(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList(this, '/v2/projects', 'projects', filter, paginationToken);
-}
-
-export async function searchDatasets(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList(this, '/v2/datasets', 'datasets', filter, paginationToken);
-}
+export { searchDatasets, searchProjects, searchSpaces, searchTasks } from '../../shared/methods/listSearch';
 
 export async function searchAiIntegrations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 	return await searchList(this, '/v2/ai-integrations', 'ai_integrations', filter, paginationToken, {
@@ -64,7 +12,7 @@ export async function searchAiIntegrations(this: ILoadOptionsFunctions, filter?:
 }
 
 export async function searchAgentIntegrations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	// The integrations list requires a type (§6).
+	// Only agent integrations can run an AGENT_CALL experiment.
 	return await searchList(this, '/v2/integrations', 'integrations', filter, paginationToken, {
 		describe: (integration) => (integration.description ? String(integration.description) : undefined),
 		qs: { type: 'AGENT' },

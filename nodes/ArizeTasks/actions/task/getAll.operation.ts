@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { taskFilterOptions, taskFilterQuery } from '../../../shared/descriptions';
+import { taskFilterOptions } from '../../../shared/descriptions';
+import { taskFilterQuery } from '../../../shared/parameters';
 import { arizeApiRequestAllItems } from '../../../shared/transport';
 import { normaliseTask } from '../../../shared/types';
 import { getLimit, returnAllOrLimit } from '../common';

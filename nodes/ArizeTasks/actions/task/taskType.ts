@@ -1,13 +1,48 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { taskTypeOptions } from '../../../shared/descriptions';
 import { readTaskLabel, taskTypeName } from '../../../shared/taskLabel';
 import type { ArizeRequest } from '../../../shared/transport';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
+import type { TaskType } from '../../../shared/types';
+import { isRunExperiment } from '../../../shared/types';
+
+/** The Task Type selector that decides which fields an operation shows; not an expression, so the form can follow it. */
+export function taskTypeSelector(description?: string): INodeProperties {
+	return {
+		displayName: 'Task Type',
+		name: 'taskType',
+		type: 'options',
+		noDataExpression: true,
+		options: taskTypeOptions,
+		default: 'TEMPLATE_EVALUATION',
+		...(description && { description }),
+	};
+}
+
+/** The Task Type chosen for an item, and whether it was already checked against the task (picked from the list). */
+export interface TaskTypeChoice {
+	type: TaskType;
+	checked: boolean;
+}
+
+/**
+ * Reads the Task Type of an item once. When the task was picked from the list its label names its type
+ * (taskLabel.ts): a type that does not fit stops the item here, before its body is read, so the error is about the
+ * type rather than a field of the wrong type.
+ */
+export function chooseTaskType(context: IExecuteFunctions, itemIndex: number, taskId: string): TaskTypeChoice {
+	const type = context.getNodeParameter('taskType', itemIndex) as TaskType;
+	const locator = context.getNodeParameter('taskId', itemIndex, undefined, { extractValue: false }) as IDataObject;
+	const known = readTaskLabel(locator?.cachedResultName, taskId);
+	if (known && known.type !== type) throw mismatch(context, itemIndex, type, known);
+	return { type, checked: known !== undefined };
+}
 
 /**
  * Trigger Run and Update show the fields of the Task Type the user chose, and Arize picks the body's schema from the
- * task's real type (§5.5, §5.8): a wrong choice is answered with a 400 that names a field, not the choice. This sends
+ * task's real type: a wrong choice is answered with a 400 that names a field, not the choice. This sends
  * the request only when the choice fits, at no extra request where it can:
  * - a task picked from the list carries its type in its label (taskLabel.ts): a mismatch stops the item before any
  *   request is sent, and a match costs nothing;
@@ -18,12 +53,12 @@ import { arizeApiRequest, arizePath } from '../../../shared/transport';
 export async function sendForTaskType(
 	context: IExecuteFunctions,
 	taskId: string,
-	typeKnown: boolean,
+	choice: TaskTypeChoice,
 	request: ArizeRequest & { itemIndex: number },
 ): Promise<IDataObject> {
 	const { itemIndex } = request;
-	// Already checked against the task's label (assertTaskTypeIfKnown): a rejection is about something else.
-	if (typeKnown) return await arizeApiRequest.call(context, request);
+	// Already checked against the task's label: a rejection is about something else.
+	if (choice.checked) return await arizeApiRequest.call(context, request);
 
 	const outcome = await arizeApiRequest.call(context, request).then(
 		(answer) => ({ answer }),
@@ -32,27 +67,12 @@ export async function sendForTaskType(
 	if ('answer' in outcome) return outcome.answer;
 	const rejected = outcome.error instanceof NodeApiError && ['400', '422'].includes(String(outcome.error.httpCode));
 	const task = rejected ? await readTask(context, itemIndex, taskId) : undefined;
-	const chosen = String(context.getNodeParameter('taskType', itemIndex));
 	// Template and Code Evaluation take the same fields, so only a Run Experiment choice on an evaluation task, or the
 	// reverse, explains a rejected body.
-	const runsExperiment = (type: unknown) => String(type).toUpperCase() === 'RUN_EXPERIMENT';
-	if (task && runsExperiment(task.type) !== runsExperiment(chosen)) {
-		throw mismatch(context, itemIndex, chosen, task as { name: string; type: string }, outcome.error as NodeApiError);
+	if (task && isRunExperiment(task.type) !== isRunExperiment(choice.type)) {
+		throw mismatch(context, itemIndex, choice.type, task as { name: string; type: string }, outcome.error as NodeApiError);
 	}
 	throw outcome.error;
-}
-
-/**
- * Stops the item when the task was picked from the list and its type is not the chosen Task Type; called before the
- * body is read, so the error is about the type rather than a field of the wrong type. Returns whether the type was
- * known, for sendForTaskType.
- */
-export function assertTaskTypeIfKnown(context: IExecuteFunctions, itemIndex: number, taskId: string): boolean {
-	const chosen = String(context.getNodeParameter('taskType', itemIndex));
-	const locator = context.getNodeParameter('taskId', itemIndex, undefined, { extractValue: false }) as IDataObject;
-	const known = readTaskLabel(locator?.cachedResultName, taskId);
-	if (known && known.type !== chosen) throw mismatch(context, itemIndex, chosen, known);
-	return known !== undefined;
 }
 
 /** The task, or undefined when it cannot be read (the original error then stands). */
