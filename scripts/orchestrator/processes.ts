@@ -68,7 +68,7 @@ export function formatDuration(ms: number): string {
 	return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
 
-/** `text` without the path prefix `root/`, for messages that name files of the checkout. */
+/** `file` relative to `root` when it lies inside it (messages name files of the checkout that way). */
 export function relative(root: string, file: string): string {
 	return file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
 }

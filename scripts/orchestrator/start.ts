@@ -270,7 +270,7 @@ The sandbox runs until Ctrl-C (log ${relative(this.root, log)}; its data is kept
 		const userFolder = env.N8N_USER_FOLDER!;
 		const folder = relative(root, userFolder);
 		mkdirSync(userFolder, { recursive: true });
-		console.log(`Installing this package into n8n (${folder}), then checking the example workflows and the credential (about 15 s) ...`);
+		console.log(`Installing this package into n8n (${folder}), then checking the example workflows and the credential (n8n's command line: 5 to 15 s) ...`);
 		await installPackage(root, userFolder);
 
 		let sandbox: ProcessGroup | undefined;
