@@ -423,7 +423,7 @@ export async function runStart(root: string, args: string[]): Promise<number> {
 	const onSignal = () => {
 		if (stopping) return;
 		start.stopping = true;
-		void stop(130, '\nStopping n8n and the sandbox (n8n takes a few seconds to shut down) ...\n').then((code) => process.exit(code));
+		void stop(130, '\nStopping everything started here (n8n takes a few seconds to shut down) ...\n').then((code) => process.exit(code));
 	};
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
