@@ -39,13 +39,13 @@ describe('Arize Tasks Trigger: cost of a poll', () => {
 		expect(requested()).toEqual([TASK_LIST, TASK_LIST, TASK_LIST]);
 	});
 
-	it('All Tasks: a run still open costs its task one runs call per poll until it finishes', async () => {
+	it('All Tasks: a run still open costs one read of that run per poll until it finishes', async () => {
 		const { tasks, trigger } = await thirtyTasks();
 		const open = store().addRun(tasks[3].id, { status: 'RUNNING' });
 		expect(await trigger.firedIds()).toEqual([]);
 		arize.sandbox.clearRequests();
 		expect(await trigger.firedIds()).toEqual([]);
-		expect(requested()).toEqual([TASK_LIST, { method: 'GET', path: runsPath(tasks[3].id), query: { limit: '100' } }]);
+		expect(requested()).toEqual([TASK_LIST, { method: 'GET', path: `/v2/task-runs/${encodeURIComponent(open.id)}`, query: {} }]);
 		store().finishRun(open.id, 'COMPLETED');
 		expect(await trigger.firedIds()).toEqual([open.id]);
 		arize.sandbox.clearRequests();
