@@ -48,12 +48,10 @@ async function runsPage(context: IPollFunctions, taskId: string, listing: Listin
 
 /** The run, or null when Arize no longer has it (deleted, with its task or alone): the trigger forgets it. */
 async function runById(context: IPollFunctions, runId: string): Promise<TaskRun | null> {
-	try {
-		return normaliseTaskRun(await arizeApiRequest.call(context, { method: 'GET', path: arizePath`/v2/task-runs/${runId}` }));
-	} catch (error) {
-		if (error instanceof NodeApiError && error.httpCode === '404') return null;
-		throw error;
-	}
+	return await arizeApiRequest.call(context, { method: 'GET', path: arizePath`/v2/task-runs/${runId}` }).then(
+		normaliseTaskRun,
+		async (error: unknown) => (error instanceof NodeApiError && error.httpCode === '404' ? null : await Promise.reject(error)),
+	);
 }
 
 function repeatedCursor(context: IPollFunctions, taskId: string): NodeOperationError {

@@ -31,27 +31,35 @@ describe('Arize Tasks Trigger: randomized polls, faults and restarts', () => {
 	const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
 	const WANTED = ['COMPLETED', 'FAILED'];
 
+	afterEach(() => arize.sandbox.setRunOrder('newest'));
+
+	// Arize documents newest first; the trigger checks it on every listing and reads everything when it does not hold.
 	it.each([
-		[1, 'allTasks'],
-		[2, 'allTasks'],
-		[3, 'allTasks'],
-		[4, 'oneTask'],
-	])('seed %i, watching %s: every wanted run finishing after activation fires exactly once', async (seed, watch) => {
+		[1, 'allTasks', 'newest'],
+		[2, 'allTasks', 'newest'],
+		[3, 'allTasks', 'newest'],
+		[4, 'oneTask', 'newest'],
+		[5, 'allTasks', 'oldest'],
+		[6, 'allTasks', 'shuffled'],
+		[7, 'oneTask', 'shuffled'],
+	] as const)('seed %i, watching %s, runs listed %s first: every wanted run finishing after activation fires exactly once', async (seed, watch, order) => {
 		const random = prng(seed);
 		clearTasks();
+		arize.sandbox.setRunOrder(order);
 		// A sandbox clock that only moves forward and runs ahead of n8n's (about 0.7 s per poll), with ties between
 		// runs created together.
 		let clock = Date.now();
 		store().now = () => clock;
 		const tick = () => (clock += random.pick([0, 0, 1, 7]));
 
-		// Before activation: history on every task, a task with more than a page of runs, a run open, and more than
-		// a page of idle tasks.
+		// Before activation: history on every task, a task with more than a page of runs and a run stuck open deep in
+		// it, a run open, and more than a page of idle tasks.
 		const tasks = store().addTasks(4);
 		for (const [index, task] of tasks.entries()) {
 			for (let i = 0; i < (index === 0 ? 130 : random.int(0, 5)); i++) {
 				tick();
-				store().addRun(task.id, { status: random.pick(TERMINAL) });
+				const status = random.pick(TERMINAL);
+				store().addRun(task.id, { status: index === 0 && i === 5 ? 'RUNNING' : status });
 			}
 		}
 		tick();
@@ -110,9 +118,13 @@ describe('Arize Tasks Trigger: randomized polls, faults and restarts', () => {
 					store().addRun(random.pick(taskIds), { status: random.pick(['PENDING', 'RUNNING'] as const) });
 				} else if (dice < 0.5) {
 					finished(store().addRun(random.pick(taskIds), { status: random.pick(TERMINAL) }));
-				} else if (dice < 0.9) {
+				} else if (dice < 0.88) {
 					const open = openRuns();
 					if (open.length) finished(store().finishRun(random.pick(open).id, random.pick(TERMINAL)));
+				} else if (dice < 0.9) {
+					// A run deleted while open: it never finishes, and the trigger forgets it.
+					const open = openRuns();
+					if (open.length) store().runs.delete(random.pick(open).id);
 				} else if (dice < 0.95) {
 					const pending = openRuns().filter((run) => run.status === 'PENDING');
 					const started = { status: 'RUNNING', run_started_at: new Date(clock).toISOString() };
@@ -165,5 +177,12 @@ describe('Arize Tasks Trigger: randomized polls, faults and restarts', () => {
 		expect(expected.size).toBeGreaterThan(watch === 'allTasks' ? 60 : 15);
 		expect(stats.failed).toBeGreaterThan(3);
 		expect(stats.restarts).toBeGreaterThan(3);
+		// Runs followed by ID (some deleted meanwhile: 404) when the listing is newest first; pages past the first
+		// (the whole listing) when it is not.
+		const requests = arize.sandbox.requests;
+		const byId = requests.filter((request) => request.path.startsWith('/v2/task-runs/'));
+		const laterPages = requests.filter((request) => request.query.cursor !== undefined && request.path.endsWith('/runs'));
+		if (order === 'newest') expect(byId.length).toBeGreaterThan(10);
+		else expect(laterPages.length).toBeGreaterThan(5);
 	});
 });
