@@ -32,8 +32,10 @@ interface ListingProgress {
 }
 
 /**
- * - `changes`: a known task whose `last_run_at` moved: its pages down to the horizon, then its open runs by ID.
- * - `open`: a known task with nothing new but runs still open: those runs by ID.
+ * - `changes`: a known task whose `last_run_at` moved, or with more than one run still open: its pages down to the
+ *   horizon, then the open runs not on them by ID. Runs are mostly open for a short while, so the open runs of a task
+ *   are usually all on its first page: one request for all of them.
+ * - `open`: a known task with nothing new but one run still open: that run by ID.
  * - `present`: a task first seen at activation: its newest page (the horizon), then the PENDING and RUNNING listings.
  * - `everything`: every page (a task created after activation, or one whose runs a poll short of time left unread).
  */
@@ -57,7 +59,7 @@ export function startReading(state: WatcherState | undefined, task: Task): TaskR
 	const reading = { stopBelow: Number.NEGATIVE_INFINITY, open: memory?.open ?? [], listings: {}, byId: {} };
 	if (!memory) return { ...reading, plan: isNewTask(state, task) ? 'everything' : 'present' };
 	if (memory.since !== undefined) return { ...reading, plan: 'everything' };
-	if (memory.lastRunAt === task.last_run_at) return { ...reading, plan: 'open' };
+	if (memory.lastRunAt === task.last_run_at && memory.open.length < 2) return { ...reading, plan: 'open' };
 	return { ...reading, plan: 'changes', stopBelow: time(memory.horizon) };
 }
 

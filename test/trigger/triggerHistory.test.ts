@@ -149,7 +149,6 @@ describe('Arize Tasks Trigger: a task with a long history', () => {
 		const { task } = taskWithHistory(250);
 		const trigger = await activated();
 		const run = newRun(task.id, 'PENDING');
-		const other = newRun(task.id, 'RUNNING');
 		expect(await trigger.firedIds()).toEqual([]);
 		arize.sandbox.clearRequests();
 
@@ -157,16 +156,28 @@ describe('Arize Tasks Trigger: a task with a long history', () => {
 		const { error, fired } = await trigger.poll();
 		expect(error).toBeUndefined();
 		expect(fired).toEqual([]);
-		expect([...requested()].sort((a, b) => a.path.localeCompare(b.path))).toEqual(
-			[TASK_LIST, runById(run.id), runById(other.id)].sort((a, b) => a.path.localeCompare(b.path)),
-		);
-		expect(arize.sandbox.requests.map((request) => request.status)).toContain(404);
-		expect(stateOf(trigger.memory).tasks[task.id].open).toEqual([other.id]);
-
+		expect(requested()).toEqual([TASK_LIST, runById(run.id)]);
+		expect(arize.sandbox.requests.map((request) => request.status)).toEqual([200, 404]);
+		expect(stateOf(trigger.memory).tasks[task.id].open).toEqual([]);
 		arize.sandbox.clearRequests();
+		expect(await trigger.firedIds()).toEqual([]);
+		expect(requested()).toEqual([TASK_LIST]);
+	});
+
+	it('forgets a deleted run among several open ones, and fires the others', async () => {
+		const { task } = taskWithHistory(250);
+		const trigger = await activated();
+		const deleted = newRun(task.id, 'PENDING');
+		const other = newRun(task.id, 'RUNNING');
+		expect(await trigger.firedIds()).toEqual([]);
+		arize.sandbox.clearRequests();
+
+		store().runs.delete(deleted.id);
 		store().finishRun(other.id, 'COMPLETED');
 		expect(await trigger.firedIds()).toEqual([other.id]);
-		expect(requested()).toEqual([TASK_LIST, page1(task.id)]);
+		// The first page has the other run; the deleted one is read by ID.
+		expect(requested()).toEqual([TASK_LIST, page1(task.id), runById(deleted.id)]);
+		expect(stateOf(trigger.memory).tasks[task.id].open).toEqual([]);
 	});
 
 	it('learns the runs stuck open deep in the history at activation and follows only them', async () => {
@@ -177,10 +188,12 @@ describe('Arize Tasks Trigger: a task with a long history', () => {
 		const stuck = [runs[45].id, runs[20].id, runs[120].id];
 		expect([...(stateOf(trigger.memory).tasks[task.id].open as string[])].sort()).toEqual([...stuck].sort());
 
+		// More than one run open: the first page first (recent open runs are on it), then the others by ID.
 		arize.sandbox.clearRequests();
 		expect(await trigger.firedIds()).toEqual([]);
 		const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
-		expect(requested().slice(1).sort(byPath)).toEqual(stuck.map(runById).sort(byPath));
+		expect(requested().slice(0, 2)).toEqual([TASK_LIST, page1(task.id)]);
+		expect(requested().slice(2).sort(byPath)).toEqual(stuck.map(runById).sort(byPath));
 
 		arize.sandbox.clearRequests();
 		store().finishRun(runs[20].id, 'FAILED');
