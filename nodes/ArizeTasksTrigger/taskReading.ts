@@ -45,6 +45,11 @@ export interface TaskReading {
 	plan: Plan;
 	/** Pages of the unfiltered listing are read down to a run created before this (ms); never when -Infinity. */
 	stopBelow: number;
+	/**
+	 * And down to one of these runs (the newest the trigger saw), when there are any: a listing that starts with old
+	 * runs (oldest first, say) shows its order before it is trusted, and one that lost them is read in full.
+	 */
+	horizonIds: string[];
 	/** Runs the state holds open: each is seen in a listing or read by ID, or the whole listing shows it is gone. */
 	open: string[];
 	listings: Partial<Record<Listing, ListingProgress>>;
@@ -56,11 +61,11 @@ const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number
 /** How this poll reads a task that tasksToInspect chose. */
 export function startReading(state: WatcherState | undefined, task: Task): TaskReading {
 	const memory = state?.tasks[task.id];
-	const reading = { stopBelow: Number.NEGATIVE_INFINITY, open: memory?.open ?? [], listings: {}, byId: {} };
+	const reading = { stopBelow: Number.NEGATIVE_INFINITY, horizonIds: [], open: memory?.open ?? [], listings: {}, byId: {} };
 	if (!memory) return { ...reading, plan: isNewTask(state, task) ? 'everything' : 'present' };
 	if (memory.since !== undefined) return { ...reading, plan: 'everything' };
 	if (memory.lastRunAt === task.last_run_at && memory.open.length < 2) return { ...reading, plan: 'open' };
-	return { ...reading, plan: 'changes', stopBelow: time(memory.horizon) };
+	return { ...reading, plan: 'changes', stopBelow: time(memory.horizon), horizonIds: memory.horizonIds };
 }
 
 /** The reads to send now (side by side); none when the reading is complete. */
@@ -122,10 +127,11 @@ function pageOf(listing: Listing, progress: ListingProgress | undefined): RunRea
 	return progress?.next === undefined ? { listing } : { listing, cursor: progress.next };
 }
 
-/** Whether the listing has gone below the horizon: every run newer than it was read. */
+/** Whether the listing has gone below the horizon, past the newest run seen before: every run newer was read. */
 function reachedBelow(listing: ListingProgress, reading: TaskReading): boolean {
 	const last = listing.runs.at(-1);
-	return last !== undefined && time(last.created_at) < reading.stopBelow;
+	if (last === undefined || !(time(last.created_at) < reading.stopBelow)) return false;
+	return reading.horizonIds.length === 0 || listing.runs.some((run) => reading.horizonIds.includes(run.id));
 }
 
 /** Open runs neither listed nor read by ID yet. */
