@@ -27,7 +27,7 @@ const run = (id: string, taskId: string, createdMinute: number, status: TaskRun[
  * A task's runs as a fake Arize answers the reads of a reading: the listing in the order of `runs`, `pageSize` a
  * page (the cursor is the offset), filtered by status; a run by ID, or null when it is not there.
  */
-export function answer(runs: TaskRun[], taskId: string, read: RunRead, pageSize: number): ReadAnswer {
+function answer(runs: TaskRun[], taskId: string, read: RunRead, pageSize: number): ReadAnswer {
 	if ('runId' in read) return { run: runs.find((r) => r.id === read.runId && r.task_id === taskId) ?? null };
 	const listed = runs.filter((r) => r.task_id === taskId && (read.listing === 'all' || r.status === read.listing));
 	const offset = Number(read.cursor ?? 0);
@@ -36,7 +36,7 @@ export function answer(runs: TaskRun[], taskId: string, read: RunRead, pageSize:
 }
 
 /** Reads one task as the trigger node does; `reads` collects every read sent. */
-export function readAll(state: WatcherState | undefined, t: Task, runs: TaskRun[], pageSize: number, reads: RunRead[] = []) {
+function readAll(state: WatcherState | undefined, t: Task, runs: TaskRun[], pageSize: number, reads: RunRead[] = []) {
 	let reading = startReading(state, t);
 	for (let next = nextReads(reading); next.length > 0; next = nextReads(reading)) {
 		reads.push(...next);

@@ -3,6 +3,7 @@ import { settle, tasksToInspect } from '../../nodes/ArizeTasksTrigger/runWatcher
 import type { ReadAnswer, RunRead } from '../../nodes/ArizeTasksTrigger/taskReading';
 import { consume, nextReads, seenRuns, startReading } from '../../nodes/ArizeTasksTrigger/taskReading';
 import type { Task, TaskRun } from '../../nodes/shared/types';
+import { prng } from './prng';
 
 // The watcher's reading on its own (pure, no HTTP): what it asks for, page by page, against a fake listing, and a
 // randomized model over thousands of polls with every listing order, small pages, ties, open runs and deletions.
@@ -10,24 +11,6 @@ import type { Task, TaskRun } from '../../nodes/shared/types';
 type Order = 'newest' | 'oldest' | 'shuffled' | 'nearlyNewest';
 const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
 const iso = (ms: number) => new Date(Date.UTC(2030, 0, 1) + ms).toISOString();
-
-/** mulberry32, so every seed plays the same scenario on every run. */
-function prng(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		next,
-		chance: (p: number) => next() < p,
-		int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-		pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)],
-	};
-}
 
 /** A fake Arize for one account: its runs (in creation order) and how it lists them. */
 class FakeArize {

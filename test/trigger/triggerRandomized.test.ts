@@ -1,4 +1,5 @@
 import type { TaskRun } from '../../sandbox/types.ts';
+import { prng } from './prng';
 import { ALL_TASKS, FAILING, oneTask, useTriggerSandbox } from './testbed';
 
 // Exactly once against a random model of an account: runs created and finishing, faults, restarts.
@@ -8,24 +9,6 @@ import { ALL_TASKS, FAILING, oneTask, useTriggerSandbox } from './testbed';
 jest.mock('n8n-workflow', () => ({ ...jest.requireActual('n8n-workflow'), sleep: async () => {} }));
 
 const { arize, store, ActiveTrigger, clearTasks } = useTriggerSandbox();
-
-/** mulberry32: a small seeded PRNG, so the randomized scenario is the same on every run. */
-function prng(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		next,
-		chance: (p: number) => next() < p,
-		int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-		pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)],
-	};
-}
 
 describe('Arize Tasks Trigger: randomized polls, faults and restarts', () => {
 	const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
