@@ -3,7 +3,8 @@ import { isTerminal } from '../shared/types';
 
 /**
  * The trigger's memory and its one decision: given what it remembered and what Arize lists now, which runs finished
- * since the last poll. Pure functions, so exactly-once can be tested against any order of listings and faults.
+ * since the last poll. Pure functions, so exactly-once can be tested against any order of listings and faults. What a
+ * poll reads of each task, page by page, is decided in taskReading.ts; this file folds what was read into the state.
  *
  * Bound: the state holds one small entry per watched task plus the IDs of runs that were still open when last seen.
  * It never grows with the number of finished runs. Per task it keeps a horizon (the newest run `created_at` seen)
