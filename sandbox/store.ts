@@ -11,7 +11,7 @@ import {
 	plannedCounts,
 	USER_CANCEL_REASON,
 } from './run-outcomes.ts';
-import { seedStore, SEED } from './seed.ts';
+import type { DeliveryAttempt, Organization, Prompt, PromptVersion, Webhook, WebhookSubscription } from './webhooks/types.ts';
 import type {
 	AiIntegration,
 	Dataset,
@@ -32,8 +32,11 @@ import type {
 import { SPAN_KINDS, SPAN_STATUS_CODES } from './types.ts';
 
 export interface StoreOptions {
-	/** Load the realistic seed data (seed.ts). Default true. */
-	seed?: boolean;
+	/**
+	 * Fills the store when it is made and again on every reset(): the sandbox's seed, as createStore (index.ts) passes
+	 * it. Without it the store starts empty.
+	 */
+	load?: (store: Store) => void;
 	/** How long a triggered run takes from PENDING to COMPLETED. Default 3000. */
 	runDurationMs?: number;
 }
@@ -128,17 +131,30 @@ export class Store {
 	 * snapshot of the store's Maps carries it and restored data keeps getting fresh ids.
 	 */
 	idSequences = new Map<string, number>();
+	// Webhooks and what they report on (sandbox/webhooks/): Maps like the rest, so the data file keeps them.
+	organizations = new Map<string, Organization>();
+	prompts = new Map<string, Prompt>();
+	/** Prompt version id → version, in creation order. */
+	promptVersions = new Map<string, PromptVersion>();
+	webhooks = new Map<string, Webhook>();
+	webhookSubscriptions = new Map<string, WebhookSubscription>();
+	/** Webhook id → its delivery attempts, oldest first. */
+	webhookDeliveryAttempts = new Map<string, DeliveryAttempt[]>();
+	/** Task id → the failure_reason online_task.run.failed was last sent for; absent while the task is not failing. */
+	taskFailureCauses = new Map<string, string>();
+	/** Told when a run reaches a terminal status (sandbox/webhooks/ listens); a Store on its own has no listener. */
+	onRunFinished: ((run: TaskRun) => void) | undefined;
 
 	/** Duration given to runs created by a trigger from now on; runs already under way keep theirs. */
 	runDurationMs: number;
-	/** The user every API key acts as (`created_by_user_id`). */
-	userId: string = SEED.userId;
+	/** The user every API key acts as (`created_by_user_id`); the seed names its own. */
+	userId: string = randomId('User', 1);
 	/** The clock run progression reads; tests may replace it. */
 	now: () => number = () => Date.now();
 	/** The order of a task's runs listing (listedRunsOf); not part of the data, so reset() keeps it. */
 	runOrder: RunOrder = 'newest';
 
-	#seed: boolean;
+	#load: ((store: Store) => void) | undefined;
 	#nextNumber = new Map<string, number>();
 	#bulkCounter = 0;
 	#taskListCache: Task[] | undefined;
@@ -146,12 +162,12 @@ export class Store {
 	#progress = new Map<string, RunProgress>();
 
 	constructor(options: StoreOptions = {}) {
-		this.#seed = options.seed ?? true;
+		this.#load = options.load;
 		this.runDurationMs = options.runDurationMs ?? 3000;
 		this.reset();
 	}
 
-	/** Empties every collection and reloads the seed (when the store was created with seed: true). */
+	/** Empties every collection and loads the store's data again (options.load, when it was given one). */
 	reset(): void {
 		for (const collection of [
 			this.spaces,
@@ -166,6 +182,13 @@ export class Store {
 			this.experimentRuns,
 			this.spans,
 			this.idSequences,
+			this.organizations,
+			this.prompts,
+			this.promptVersions,
+			this.webhooks,
+			this.webhookSubscriptions,
+			this.webhookDeliveryAttempts,
+			this.taskFailureCauses,
 		]) {
 			collection.clear();
 		}
@@ -174,7 +197,7 @@ export class Store {
 		this.#taskListCache = undefined;
 		this.#runIdsByTask.clear();
 		this.#progress.clear();
-		if (this.#seed) seedStore(this);
+		this.#load?.(this);
 	}
 
 	/** A new opaque id for `kind` (e.g. 'Task', 'TaskRun', 'Experiment'). */
@@ -598,6 +621,7 @@ export class Store {
 		// field on the task that tells a poller listing tasks that something happened since its last look.
 		const task = this.tasks.get(run.task_id);
 		if (task) task.last_run_at = finishedAt;
+		this.onRunFinished?.(run);
 	}
 
 	/**
@@ -641,8 +665,4 @@ export class Store {
 		);
 		return run;
 	}
-}
-
-export function createStore(options: StoreOptions = {}): Store {
-	return new Store(options);
 }

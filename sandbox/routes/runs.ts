@@ -1,4 +1,4 @@
-import { normaliseEnum } from '../enums.ts';
+import { requestEnum } from '../enums.ts';
 import { paginate } from '../pagination.ts';
 import { presentRun } from '../present.ts';
 import { badRequest, notFound } from '../problems.ts';
@@ -11,7 +11,7 @@ import { taskOrThrow } from './tasks.ts';
 function listRuns(context: RouteContext) {
 	const task = taskOrThrow(context);
 	const rawStatus = context.query.get('status');
-	const status = rawStatus === null ? undefined : normaliseEnum(rawStatus, RUN_STATUSES);
+	const status = rawStatus === null ? undefined : requestEnum(rawStatus, RUN_STATUSES);
 	if (rawStatus !== null && !status) {
 		throw badRequest(`Query parameter 'status' must be one of ${RUN_STATUSES.join(', ')}; got '${rawStatus}'.`);
 	}

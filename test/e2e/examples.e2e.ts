@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { SEED, Store } from '../../sandbox/index.ts';
+import { createStore, SEED } from '../../sandbox/index.ts';
 import { ROOT } from './lib/env';
 import type { Execution } from './lib/n8nCli';
 import { describeFailure, executeWorkflow, outputItems, runN8n, tail } from './lib/n8nCli';
@@ -12,7 +12,7 @@ import type { Task, TaskRun } from './lib/sandbox';
 // run that `n8n execute --rawOutput` prints (status and items), never the exit code alone. The examples were imported
 // by scripts/e2e (scripts/n8n-lib.sh import_demo) with the sandbox credential; the tests run in file order.
 
-const seedTaskNames = [...new Store({ seed: true }).tasks.values()].map((task) => task.name);
+const seedTaskNames = [...createStore().tasks.values()].map((task) => task.name);
 
 function expectSuccess(execution: Execution): void {
 	if (execution.status !== 'success' || execution.data.resultData.error) {

@@ -85,7 +85,7 @@ describe('task runs', () => {
 			now += 1;
 			expect(await getRun(run.id)).toMatchObject({ status: 'RUNNING', run_started_at: '2026-11-24T12:00:01.000Z', run_finished_at: null });
 			now += 60_000;
-			const listed = (await ctx.api.get(`/v2/tasks/${enc(task.id)}/runs?status=completed`)).body.task_runs;
+			const listed = (await ctx.api.get(`/v2/tasks/${enc(task.id)}/runs?status=COMPLETED`)).body.task_runs;
 			expect(listed.map((item: { id: string }) => item.id)).toEqual([run.id, expect.any(String)]);
 			expect(listed[0]).toMatchObject({ status: 'COMPLETED', run_finished_at: '2026-11-24T12:00:03.000Z', failure_reason: null });
 			// Listing tasks shows the finish too: pollers watch last_run_at.
@@ -130,12 +130,13 @@ describe('task runs', () => {
 			expect(await getRun(failed.id)).toEqual(failed);
 		});
 
-		it('lists runs newest first, filtered by status in any casing', async () => {
+		it('lists runs newest first, filtered by status in UPPERCASE only', async () => {
 			const path = `/v2/tasks/${enc(SEED.taskIds.productionHallucination)}/runs`;
 			const all = (await ctx.api.get(path)).body.task_runs.map((run: { created_at: string }) => run.created_at);
 			expect(all.length).toBeGreaterThan(2);
 			expect(all).toEqual([...all].sort().reverse());
-			expect((await ctx.api.get(`${path}?status=Completed`)).body.task_runs).toHaveLength(3);
+			expect((await ctx.api.get(`${path}?status=COMPLETED`)).body.task_runs).toHaveLength(3);
+			expectProblem(await ctx.api.get(`${path}?status=Completed`), 400, /'status' must be one of PENDING, RUNNING, COMPLETED, FAILED, CANCELLED; got 'Completed'/);
 			expect((await ctx.api.get(`${path}?status=FAILED`)).body.task_runs).toHaveLength(0);
 			expectProblem(await ctx.api.get(`${path}?status=DONE`), 400, /status/);
 		});
@@ -287,12 +288,12 @@ describe('task runs', () => {
 			expect(task.type).toBe('run_experiment');
 			expect(task.run_configuration).toMatchObject({ experiment_type: 'llm_generation', input_variable_format: 'f_string' });
 			expect(task.run_configuration.messages.map((message: { role: string }) => message.role)).toEqual(['system', 'user']);
-			const runs = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.productionHallucination)}/runs?status=COMPLETED`)).body.task_runs;
+			const runs = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.productionHallucination)}/runs?status=completed`)).body.task_runs;
 			expect(runs.map((run: { status: string }) => run.status)).toEqual(['completed', 'completed', 'completed']);
 			expect((await ctx.api.get('/v2/evaluators?limit=1')).body.evaluators[0].type).toBe('code');
-			expect((await ctx.api.get('/v2/integrations?type=LLM&limit=1')).body.integrations[0]).toMatchObject({ type: 'llm', config: { provider: 'openai' } });
+			expect((await ctx.api.get('/v2/integrations?type=LLM&limit=1')).body.integrations[0]).toMatchObject({ type: 'llm', config: { provider: 'open_ai' } });
 			const created = await ctx.api.post('/v2/tasks', {
-				type: 'CODE_EVALUATION',
+				type: 'code_evaluation',
 				name: 'lowercase world',
 				project_id: SEED.projectIds.supportChatbot,
 				evaluators: [{ evaluator_id: SEED.evaluatorIds.jsonFormat }],
