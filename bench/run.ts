@@ -367,7 +367,7 @@ function renderLatency(jobs: LatencyJob[], withTargets: boolean): string {
 	].join('\n');
 }
 
-const latencyHowToRead = `- **Latency**: the sandbox holds every answer for that long before writing it (\`latencyMs\`), like a network round trip to Arize's cloud (50–150 ms from most users). *Physical limit*: the round trips no client can avoid at that bound (ceil(requests ÷ bound) × latency, plus the run time for waits); the ratio shows what the node adds on top. *Most in flight*: the most requests the sandbox had open at once. *Requests*: every job sends exactly the API's minimum (\`npm run bench -- --short\`, run by CI, fails otherwise).`;
+const latencyHowToRead = `- **Latency**: the sandbox holds every answer for that long before writing it (\`latencyMs\`), like a network round trip to Arize's cloud (50–150 ms from most users). *Physical limit*: the round trips no client can avoid at that bound (ceil(requests ÷ bound) × latency, plus the run time for waits); the ratio shows what the node adds on top. *Most in flight*: the most requests the sandbox had open at once. *Requests*: every job sends exactly the API's minimum (\`npm run bench -- --short\`, run by CI, fails otherwise). *Trigger over a long history* (bench/workers/triggerHistory.ts): 100 tasks with 3,000 past runs each, listed newest first; the first poll is also timed at 100 ms, against n8n's 36 s poll budget. The row *listed oldest first* is the fallback: every page of the task's runs, what every poll of a changed task cost before.`;
 
 async function main() {
 	if (process.argv.includes('--short')) {
