@@ -429,8 +429,8 @@ export class Store {
 
 	/**
 	 * The task's runs as GET /v2/tasks/{id}/runs lists them. The spec gives no order; Arize's Go SDK documents newest
-	 * first (its `ListRuns`), the default here: `created_at` descending, runs created in the same millisecond the later first.
-	 * 'oldest' is the reverse. 'shuffled' is an order with no relation to time, the same for a run on every request (so
+	 * first (its `ListRuns`), the default here: `created_at` descending, runs created in the same millisecond the later
+	 * first. 'oldest' is the reverse. 'shuffled' is an order with no relation to time, the same for a run on every request (so
 	 * the pages of one listing neither repeat nor skip a run), for clients that must not rely on any order.
 	 */
 	listedRunsOf(taskId: string): TaskRun[] {
