@@ -46,6 +46,8 @@ export interface SeenRuns {
 	listed: TaskRun[];
 	/** Runs seen otherwise: in the PENDING and RUNNING listings, or read by ID. They never move the horizon. */
 	others: TaskRun[];
+	/** Whether `listed` is the whole listing: a run of the horizon that is not in it was deleted. */
+	complete?: boolean;
 }
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
@@ -145,7 +147,10 @@ export function settle(
 			else if (memory.since !== undefined && time(run.run_finished_at ?? run.created_at) < time(memory.since)) continue;
 			else if (wanted.has(run.status.toUpperCase())) finished.push({ run, task });
 		}
-		next.tasks[task.id] = { ...advanceHorizon(memory, seen.listed), lastRunAt: task.last_run_at, open };
+		// A whole listing shows the newest runs that still exist: the horizon is theirs, also when Arize deleted the runs
+		// it was (a reading looks for the horizon's runs before it trusts a listing).
+		const horizon = advanceHorizon(seen.complete ? NOTHING_SEEN : memory, seen.listed);
+		next.tasks[task.id] = { ...horizon, lastRunAt: task.last_run_at, open };
 	}
 
 	finished.sort((a, b) => time(a.run.run_finished_at) - time(b.run.run_finished_at));
@@ -155,6 +160,8 @@ export function settle(
 	}
 	return { state: next, finished };
 }
+
+const NOTHING_SEEN: Pick<TaskMemory, 'horizon' | 'horizonIds'> = { horizon: null, horizonIds: [] };
 
 /** A task whose runs are still to be read: nothing of it is known yet but when it was first seen. */
 const notReadSince = (since: string): TaskMemory => ({ lastRunAt: null, horizon: null, horizonIds: [], open: [], since });
@@ -184,7 +191,7 @@ function remember(task: Task, listed: TaskRun[], runs: TaskRun[]): TaskMemory {
 	};
 }
 
-function advanceHorizon(memory: TaskMemory, runs: TaskRun[]): Pick<TaskMemory, 'horizon' | 'horizonIds'> {
+function advanceHorizon(memory: Pick<TaskMemory, 'horizon' | 'horizonIds'>, runs: TaskRun[]): Pick<TaskMemory, 'horizon' | 'horizonIds'> {
 	let { horizon, horizonIds } = memory;
 	for (const run of runs) {
 		if (horizon === null || time(run.created_at) > time(horizon)) {

@@ -120,7 +120,8 @@ export function isNewestFirst(previous: TaskRun | undefined, page: TaskRun[]): b
 export function seenRuns(reading: TaskReading): SeenRuns {
 	const { all, PENDING, RUNNING } = reading.listings;
 	const byId = Object.values(reading.byId).filter((run): run is TaskRun => run !== null);
-	return { listed: all?.runs ?? [], others: [...(PENDING?.runs ?? []), ...(RUNNING?.runs ?? []), ...byId] };
+	const others = [...(PENDING?.runs ?? []), ...(RUNNING?.runs ?? []), ...byId];
+	return { listed: all?.runs ?? [], others, complete: all !== undefined && all.next === undefined };
 }
 
 function pageOf(listing: Listing, progress: ListingProgress | undefined): RunRead {

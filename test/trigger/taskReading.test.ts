@@ -97,6 +97,30 @@ describe('task reading: the reads it asks for', () => {
 	});
 });
 
+describe('task reading: the horizon run deleted', () => {
+	it('reads the whole listing once, then trusts the first page again', () => {
+		const arize = new FakeArize('newest', 10);
+		for (let i = 0; i < 35; i++) arize.runs.push(finished(`r${i}`, iso(i * 1000)));
+		const task = (lastRunAt: string): Task => ({ id: 't', name: 'T', type: 'CODE_EVALUATION', last_run_at: lastRunAt, created_at: iso(-1) });
+		arize.tasks = [task(iso(34_000))];
+		const first = arize.poll(undefined, iso(10_000_000), ['COMPLETED']);
+		expect(first.state.tasks.t.horizonIds).toEqual(['r34']);
+		arize.runs = arize.runs.filter((run) => run.id !== 'r34');
+		// Something else moved last_run_at (a run that finished, say): the listing never shows r34 again.
+		arize.tasks = [task(iso(40_000))];
+		const second = arize.poll(first.state, iso(10_000_001), ['COMPLETED']);
+		expect(second.reads).toHaveLength(4);
+		expect(second.state.tasks.t).toMatchObject({ horizon: iso(33_000), horizonIds: ['r33'] });
+		arize.runs.push(finished('new', iso(50_000)));
+		arize.tasks = [task(iso(50_000))];
+		const third = arize.poll(second.state, iso(10_000_002), ['COMPLETED']);
+		expect(third.fired).toEqual(['new']);
+		expect(third.reads).toEqual([{ listing: 'all' }]);
+		arize.tasks = [task(iso(60_000))];
+		expect(arize.poll(third.state, iso(10_000_003), ['COMPLETED']).reads).toEqual([{ listing: 'all' }]);
+	});
+});
+
 describe('task reading: randomized model', () => {
 	// Pages of 1 to 5 runs: a page in order tells little, so these orders are the ones the reading must see through
 	// from what it reads (a shuffled listing shows itself on a page of 100 all but surely: the node-level suites).
