@@ -8,7 +8,8 @@ import { createRequestListener, now } from './server.ts';
 import type { ExchangeObserver, RecordedRequest, ServerState } from './server.ts';
 import { seedStore } from './seed.ts';
 import { seedResults } from './seed-results.ts';
-import { Store } from './store.ts';
+import { RUN_ORDERS, Store } from './store.ts';
+import type { RunOrder } from './store.ts';
 import { seedOrganizationsAndPrompts } from './webhooks/seed.ts';
 import { SandboxWebhooks } from './webhooks/events.ts';
 
@@ -20,8 +21,8 @@ export type { Exchange, ExchangeObserver, RecordedRequest } from './server.ts';
 export type { Fault, FaultOptions } from './faults.ts';
 export type { RateLimitOptions } from './rateLimit.ts';
 export { Faults } from './faults.ts';
-export { Store } from './store.ts';
-export type { FinishCounts, RunInput, SpanInput, StoreOptions, TaskInput } from './store.ts';
+export { RUN_ORDERS, Store } from './store.ts';
+export type { FinishCounts, RunInput, RunOrder, SpanInput, StoreOptions, TaskInput } from './store.ts';
 export { SEED, SEED_EXAMPLE_IDS } from './seed.ts';
 export { encodeId } from './ids.ts';
 export type * from './types.ts';
@@ -66,6 +67,13 @@ function milliseconds(value: number, name: string): number {
 	return value;
 }
 
+function runOrder(order: string): RunOrder {
+	if (!(RUN_ORDERS as readonly string[]).includes(order)) {
+		throw new RangeError(`runOrder must be one of ${RUN_ORDERS.join(', ')}, got ${order}`);
+	}
+	return order as RunOrder;
+}
+
 export interface SandboxOptions {
 	/** Default 0 (an ephemeral port); the CLI uses 4010. */
 	port?: number;
@@ -77,6 +85,8 @@ export interface SandboxOptions {
 	seed?: boolean;
 	/** How long a triggered run takes from PENDING through RUNNING to COMPLETED; default 3000. */
 	runDurationMs?: number;
+	/** The order of GET /v2/tasks/{id}/runs: 'newest' first (the default, what Arize documents), 'oldest' or 'shuffled'. */
+	runOrder?: RunOrder;
 	/**
 	 * Simulated network round trip: every answer (normal, problem and injected faults, hang excepted) is written
 	 * latencyMs plus a random 0…jitterMs after the request was read; the request is recorded and applied to the store
@@ -124,6 +134,8 @@ export interface Sandbox {
 	setLowercaseEnums(on: boolean): void;
 	/** Applies to runs triggered from now on. */
 	setRunDurationMs(ms: number): void;
+	/** The order of every runs listing from now on (see SandboxOptions.runOrder). */
+	setRunOrder(order: RunOrder): void;
 	/** Applies to answers that become due from now on (see SandboxOptions.latencyMs); setLatency(0) turns it off. */
 	setLatency(latencyMs: number, jitterMs?: number): void;
 	/**
@@ -143,6 +155,7 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const store = createStore({ seed: options.seed, runDurationMs: options.runDurationMs });
+	store.runOrder = runOrder(options.runOrder ?? 'newest');
 	const state: ServerState = {
 		store,
 		faults: new Faults(),
@@ -187,6 +200,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		setRunDurationMs: (ms) => {
 			store.runDurationMs = ms;
+		},
+		setRunOrder: (order) => {
+			store.runOrder = runOrder(order);
 		},
 		setLatency: (latencyMs, jitterMs = 0) => {
 			milliseconds(jitterMs, 'jitterMs');

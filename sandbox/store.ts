@@ -49,6 +49,10 @@ export type TaskInput = Partial<Omit<Task, 'evaluators'>> & {
 
 export type RunInput = Partial<TaskRun>;
 
+/** How GET /v2/tasks/{id}/runs orders a task's runs (see Store.listedRunsOf). */
+export const RUN_ORDERS = ['newest', 'oldest', 'shuffled'] as const;
+export type RunOrder = (typeof RUN_ORDERS)[number];
+
 /**
  * addSpans input: any span field, with context (trace_id, span_id) filled in where left out. kind and status_code
  * take any casing (a plain string, so test data needs no `as const`); unknown values throw.
@@ -100,6 +104,8 @@ const FIRST_RUNTIME_NUMBER = 70_001;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A deterministic lowercase hex id (OpenTelemetry trace ids are 32 hex digits, span ids 16). */
+/** A run's place in the shuffled listing: a hash of its id, so it does not change between requests. */
+const shuffleKey = (runId: string) => createHash('sha256').update(runId).digest().readUInt32BE(0);
 const hexId = (seed: string, digits: number) => createHash('sha256').update(seed).digest('hex').slice(0, digits);
 
 /**
@@ -145,6 +151,8 @@ export class Store {
 	userId: string = randomId('User', 1);
 	/** The clock run progression reads; tests may replace it. */
 	now: () => number = () => Date.now();
+	/** The order of a task's runs listing (listedRunsOf); not part of the data, so reset() keeps it. */
+	runOrder: RunOrder = 'newest';
 
 	#load: ((store: Store) => void) | undefined;
 	#nextNumber = new Map<string, number>();
@@ -417,6 +425,25 @@ export class Store {
 			if (run) runs.push(run);
 		}
 		return runs;
+	}
+
+	/**
+	 * The task's runs as GET /v2/tasks/{id}/runs lists them. The spec gives no order; Arize's Go SDK documents newest
+	 * first (its `ListRuns`), the default here: `created_at` descending, runs created in the same millisecond the later
+	 * first. 'oldest' is the reverse. 'shuffled' is an order with no relation to time, the same for a run on every request (so
+	 * the pages of one listing neither repeat nor skip a run), for clients that must not rely on any order.
+	 */
+	listedRunsOf(taskId: string): TaskRun[] {
+		const runs = this.runsOf(taskId);
+		if (this.runOrder === 'shuffled') {
+			const keyed = runs.map((run) => ({ run, key: shuffleKey(run.id) }));
+			return keyed.sort((a, b) => a.key - b.key).map(({ run }) => run);
+		}
+		const oldest = runs
+			.map((run, index) => ({ run, index, at: Date.parse(run.created_at) }))
+			.sort((a, b) => a.at - b.at || a.index - b.index)
+			.map(({ run }) => run);
+		return this.runOrder === 'oldest' ? oldest : oldest.reverse();
 	}
 
 	/** The task's PENDING or RUNNING run, if any. */

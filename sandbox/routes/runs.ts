@@ -15,7 +15,7 @@ function listRuns(context: RouteContext) {
 	if (rawStatus !== null && !status) {
 		throw badRequest(`Query parameter 'status' must be one of ${RUN_STATUSES.join(', ')}; got '${rawStatus}'.`);
 	}
-	const runs = context.store.runsOf(task.id).filter((run) => status === undefined || run.status === status);
+	const runs = context.store.listedRunsOf(task.id).filter((run) => status === undefined || run.status === status);
 	const { page, pagination } = paginate(runs, context.query, `task_runs:${task.id}`, { status });
 	return { status: 200, body: { task_runs: page.map((run) => presentRun(run, context.casing)), pagination } };
 }

@@ -10,7 +10,7 @@ import type { Task, TaskRun } from './lib/sandbox';
 // Phases "cli" (n8n 2.41.1) and "n8n1" (n8n 1.123) of ./scripts/e2e: the example workflows, run by the real n8n
 // command line against the sandbox, with n8n itself not started (`n8n execute` brings up its own instance on the same database). Each check reads the
 // run that `n8n execute --rawOutput` prints (status and items), never the exit code alone. The examples were imported
-// by scripts/e2e (scripts/n8n-lib.sh import_demo) with the sandbox credential; the tests run in file order.
+// by scripts/e2e (scripts/orchestrator/n8n.ts, importDemo) with the sandbox credential; the tests run in file order.
 
 const seedTaskNames = [...createStore().tasks.values()].map((task) => task.name);
 
