@@ -5,6 +5,7 @@ import { Faults } from './faults.ts';
 import { createRequestListener } from './server.ts';
 import type { RecordedRequest, ServerState } from './server.ts';
 import { Store } from './store.ts';
+import { SandboxWebhooks } from './webhooks/events.ts';
 
 // The Arize sandbox: a local, contract-faithful stand-in for Arize AX's v2 REST API (tasks, task runs, the lookup
 // lists, and the experiments, spans and evaluator versions a run's results are read from), following
@@ -18,6 +19,11 @@ export type { FinishCounts, RunInput, SpanInput, StoreOptions, TaskInput } from 
 export { SEED, SEED_EXAMPLE_IDS } from './seed.ts';
 export { encodeId } from './ids.ts';
 export type * from './types.ts';
+export { WEBHOOK_SEED } from './webhooks/seed.ts';
+export { DEFAULT_RETRY_DELAYS_MS } from './webhooks/deliveries.ts';
+export type { SentDelivery } from './webhooks/deliveries.ts';
+export type { SandboxWebhooks } from './webhooks/events.ts';
+export type * from './webhooks/types.ts';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
 
@@ -53,6 +59,11 @@ export interface SandboxOptions {
 	 * about a second later.
 	 */
 	backlog?: number;
+	/**
+	 * Waits before each retry of a failed webhook delivery (no 2xx answer); its length is the number of retries.
+	 * Default DEFAULT_RETRY_DELAYS_MS (1 s, 5 s, 25 s); tests use a few ms. sandbox.webhooks.setRetryDelaysMs changes it.
+	 */
+	webhookRetryDelaysMs?: number[];
 }
 
 export interface Sandbox {
@@ -61,6 +72,8 @@ export interface Sandbox {
 	port: number;
 	store: Store;
 	faults: Faults;
+	/** Webhook deliveries and their per-test controls (sandbox/README.md, "Webhooks"). */
+	webhooks: SandboxWebhooks;
 	/** Every request received, in arrival order (see RecordedRequest). */
 	requests: RecordedRequest[];
 	/** Empties `requests`; requests still in flight keep counting in inFlight and still get their status and answeredAt. */
@@ -95,6 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		maxInFlight: 0,
 		timers: new Set(),
 	};
+	const webhooks = new SandboxWebhooks(store, options.webhookRetryDelaysMs);
 	const server = createServer(createRequestListener(state));
 	const host = options.host ?? '127.0.0.1';
 	await new Promise<void>((resolve, reject) => {
@@ -112,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		port,
 		store,
 		faults: state.faults,
+		webhooks,
 		requests: state.requests,
 		clearRequests: () => {
 			// In place, so references to sandbox.requests stay live.
@@ -142,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				// Answers still waiting for their latency go nowhere: their sockets are destroyed below.
 				for (const timer of state.timers) clearTimeout(timer);
 				state.timers.clear();
+				webhooks.close();
 				server.close(() => resolve());
 				// Keep-alive and hanging sockets would otherwise keep the server (and jest) alive.
 				server.closeAllConnections();

@@ -19,7 +19,8 @@ export interface Reply {
 	body?: unknown;
 }
 
-export type Handler = (context: RouteContext) => Reply;
+/** A handler may answer later (a test delivery waits for the webhook's endpoint); the store changes on arrival all the same. */
+export type Handler = (context: RouteContext) => Reply | Promise<Reply>;
 
 export interface Route {
 	method: string;

@@ -237,7 +237,9 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 		if (answer) deliver(state, answer);
 		return;
 	}
-	deliver(state, route(state, req, res, record, rawBody, query));
+	const answer = route(state, req, res, record, rawBody, query);
+	if (answer instanceof Promise) void answer.then((later) => deliver(state, later));
+	else deliver(state, answer);
 }
 
 /** Authenticates and routes on arrival (the store changes now); returns the answer to write. */
@@ -248,7 +250,7 @@ function route(
 	record: RecordedRequest,
 	rawBody: string,
 	query: URLSearchParams,
-): Answer {
+): Answer | Promise<Answer> {
 	const { method, path: rawPath } = record;
 	try {
 		if (!authenticated(req, state.apiKeys)) {
@@ -280,14 +282,23 @@ function route(
 				}
 			},
 		};
-		const reply: Reply = match.route.handler(context);
-		// Serialised now, so a later change to the store cannot show in a delayed answer.
-		const text = reply.body === undefined ? undefined : JSON.stringify(reply.body);
-		return () => send(res, record, reply.status, text === undefined ? undefined : JSON_TYPE, text);
+		const reply = match.route.handler(context);
+		if (reply instanceof Promise) return reply.then((later) => answerWith(res, record, later), (error: unknown) => problemAnswer(res, record, error));
+		return answerWith(res, record, reply);
 	} catch (error) {
-		if (error instanceof ApiError) return () => sendProblem(res, record, error);
-		console.error('[arize-sandbox] internal error', error);
-		const internal = new ApiError(500, `Internal sandbox error: ${(error as Error).message}`);
-		return () => sendProblem(res, record, internal);
+		return problemAnswer(res, record, error);
 	}
+}
+
+function answerWith(res: ServerResponse, record: RecordedRequest, reply: Reply): Answer {
+	// Serialised now, so a later change to the store cannot show in a delayed answer.
+	const text = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+	return () => send(res, record, reply.status, text === undefined ? undefined : JSON_TYPE, text);
+}
+
+function problemAnswer(res: ServerResponse, record: RecordedRequest, error: unknown): Answer {
+	if (error instanceof ApiError) return () => sendProblem(res, record, error);
+	console.error('[arize-sandbox] internal error', error);
+	const internal = new ApiError(500, `Internal sandbox error: ${(error as Error).message}`);
+	return () => sendProblem(res, record, internal);
 }

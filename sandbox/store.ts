@@ -12,6 +12,8 @@ import {
 	USER_CANCEL_REASON,
 } from './run-outcomes.ts';
 import { seedStore, SEED } from './seed.ts';
+import { seedOrganizationsAndPrompts } from './webhooks/seed.ts';
+import type { DeliveryAttempt, Organization, Prompt, PromptVersion, Webhook, WebhookSubscription } from './webhooks/types.ts';
 import type {
 	AiIntegration,
 	Dataset,
@@ -122,6 +124,19 @@ export class Store {
 	 * snapshot of the store's Maps carries it and restored data keeps getting fresh ids.
 	 */
 	idSequences = new Map<string, number>();
+	// Webhooks and what they report on (sandbox/webhooks/): Maps like the rest, so the data file keeps them.
+	organizations = new Map<string, Organization>();
+	prompts = new Map<string, Prompt>();
+	/** Prompt version id → version, in creation order. */
+	promptVersions = new Map<string, PromptVersion>();
+	webhooks = new Map<string, Webhook>();
+	webhookSubscriptions = new Map<string, WebhookSubscription>();
+	/** Webhook id → its delivery attempts, oldest first. */
+	webhookDeliveryAttempts = new Map<string, DeliveryAttempt[]>();
+	/** Task id → the failure_reason online_task.run.failed was last sent for; absent while the task is not failing. */
+	taskFailureCauses = new Map<string, string>();
+	/** Told when a run reaches a terminal status (sandbox/webhooks/ listens); a Store on its own has no listener. */
+	onRunFinished: ((run: TaskRun) => void) | undefined;
 
 	/** Duration given to runs created by a trigger from now on; runs already under way keep theirs. */
 	runDurationMs: number;
@@ -158,6 +173,13 @@ export class Store {
 			this.experimentRuns,
 			this.spans,
 			this.idSequences,
+			this.organizations,
+			this.prompts,
+			this.promptVersions,
+			this.webhooks,
+			this.webhookSubscriptions,
+			this.webhookDeliveryAttempts,
+			this.taskFailureCauses,
 		]) {
 			collection.clear();
 		}
@@ -166,7 +188,10 @@ export class Store {
 		this.#taskListCache = undefined;
 		this.#runIdsByTask.clear();
 		this.#progress.clear();
-		if (this.#seed) seedStore(this);
+		if (this.#seed) {
+			seedStore(this);
+			seedOrganizationsAndPrompts(this);
+		}
 	}
 
 	/** A new opaque id for `kind` (e.g. 'Task', 'TaskRun', 'Experiment'). */
@@ -571,6 +596,7 @@ export class Store {
 		// field on the task that tells a poller listing tasks that something happened since its last look.
 		const task = this.tasks.get(run.task_id);
 		if (task) task.last_run_at = finishedAt;
+		this.onRunFinished?.(run);
 	}
 
 	/**
