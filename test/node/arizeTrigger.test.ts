@@ -1,4 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ArizeApi } from '../../credentials/ArizeApi.credentials';
 import { ArizeTrigger } from '../../nodes/ArizeTrigger/ArizeTrigger.node';
@@ -6,7 +10,7 @@ import type { Sandbox } from '../../sandbox/index.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import { SEED } from '../../sandbox/seed.ts';
 import { WEBHOOK_SEED } from '../../sandbox/webhooks/seed.ts';
-import { WebhookEndpoint } from '../harness';
+import { WebhookEndpoint, captureWarnings } from '../harness';
 import type { WebhookTrigger } from '../harness';
 
 // The Arize Trigger's life in n8n against the sandbox: registration on activation, checkExists, deactivation, and
@@ -263,5 +267,230 @@ describe('Arize Trigger: deliveries', () => {
 		await node.deactivate();
 		expect((await post(node.url(), { event: 'online_task.run.failed' }, `Bearer ${token}`)).status).toBe(404);
 		expect(node.executions).toEqual([]);
+	});
+});
+
+/** Waits for a condition that a request still in flight will make true (a few seconds at most). */
+async function eventually(condition: () => boolean, what: string) {
+	for (let waited = 0; !condition(); waited += 10) {
+		if (waited > 5000) throw new Error(`Still not ${what} after 5 s`);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
+describe('Arize Trigger: Listen for test event', () => {
+	it('registers a test webhook at the test URL, then asks Arize for a test delivery, which fires; n8n then removes the webhook', async () => {
+		const node = await trigger();
+		await node.listen();
+
+		const created = sandbox.requests.find((request) => request.method === 'POST' && request.path === '/v2/webhooks');
+		expect(created?.body).toMatchObject({
+			name: 'n8n workflow harnessWorkflow1 node harness-webhook-node (test)',
+			url: node.url(true),
+			auth_type: 'BEARER',
+		});
+		expect(node.url(true)).toBe(`${endpoint.url}/webhook-test/6f1c0f4e-2b7a-4c59-9d43-0a1b2c3d4e5f/webhook`);
+		await sandbox.webhooks.idle();
+		await eventually(() => sandbox.store.webhooks.size === 0, 'removed');
+
+		const webhookId = String((sandbox.requests[3].path.match(/^\/v2\/webhooks\/([^/]+)\/test$/) ?? [])[1]);
+		expect(requests().map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual([
+			`GET /v2/tasks/${enc(TASK)} 200`,
+			'POST /v2/webhooks 201',
+			'POST /v2/webhook-subscriptions 201',
+			`POST /v2/webhooks/${webhookId}/test 200`,
+			`DELETE /v2/webhooks/${webhookId} 204`,
+		]);
+		const [test] = sandbox.webhooks.deliveries;
+		expect(test).toMatchObject({ test: true, status_code: 200 });
+		expect(node.executions).toHaveLength(1);
+		const { receivedAt, ...payload } = node.executions[0][0].json;
+		expect(payload).toEqual(test.payload);
+		expect(typeof receivedAt).toBe('string');
+	});
+
+	it.each([
+		[404, 'Arize cannot reach this n8n at its test URL (Arize delivers to public addresses only) for "Arize Trigger"'],
+		[503, 'Arize could not send a test event right now; listen again later for "Arize Trigger"'],
+	] as const)('when Arize answers %i to the test request, n8n logs why and keeps listening for a real event', async (status, why) => {
+		sandbox.webhooks.setTestOutage(status);
+		const { warnings, stop } = captureWarnings();
+		try {
+			const node = await trigger();
+			await node.listen();
+			await eventually(() => warnings.length > 0, 'warned');
+			expect(warnings).toEqual([expect.stringContaining(why)]);
+			expect(sandbox.store.webhooks.size).toBe(1);
+
+			sandbox.webhooks.finishTaskRun(TASK, 'Evaluator timed out');
+			await sandbox.webhooks.idle();
+			await eventually(() => sandbox.store.webhooks.size === 0, 'removed');
+			expect(node.executions.map(([item]) => item.json.event)).toEqual(['online_task.run.failed']);
+		} finally {
+			stop();
+		}
+	});
+
+	it('an active workflow and a test listen each have their own webhook', async () => {
+		const node = await trigger();
+		await node.activate();
+		sandbox.webhooks.setTestOutage(503);
+		const { stop } = captureWarnings();
+		try {
+			await node.listen();
+			expect([...sandbox.store.webhooks.values()].map((webhook) => webhook.url).sort()).toEqual([node.url(), node.url(true)].sort());
+			await node.stopListening();
+			expect([...sandbox.store.webhooks.values()].map((webhook) => webhook.url)).toEqual([node.url()]);
+		} finally {
+			stop();
+		}
+	});
+});
+
+/** An API that answers some requests as Arize would refuse them and records what it got. */
+async function refusingArize(answers: Record<string, { status: number; body?: IDataObject }>) {
+	const received: Array<{ method: string; path: string; body: IDataObject }> = [];
+	const server = createServer(async (req, res) => {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as IDataObject) : {};
+		const path = (req.url ?? '').split('?')[0];
+		received.push({ method: req.method ?? '', path, body });
+		const answer = answers[`${req.method} ${path}`] ?? { status: 404, body: { title: 'Not Found', status: 404, detail: 'Not found' } };
+		res.writeHead(answer.status, { 'content-type': 'application/problem+json' }).end(answer.body ? JSON.stringify(answer.body) : undefined);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	return { url, received, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const problem = (status: number, title: string, detail: string) => ({ status, body: { type: 'about:blank', title, status, detail } });
+
+describe('Arize Trigger: registration errors stop activation with Arize\'s detail and what to do', () => {
+	const promptParameters = {
+		organizationId: locator(ORG),
+		events: ['PROMPT_VERSION_LABELED'],
+		promptId: locator('UHJvbXB0OjQx'),
+	};
+
+	it('403 on a subscription: the permission it needs; the webhook just created is deleted again', async () => {
+		const api = await refusingArize({
+			'POST /v2/webhooks': { status: 201, body: { id: 'V2ViaG9vazox', url: 'x' } },
+			'POST /v2/webhook-subscriptions': problem(403, 'Forbidden', "You do not have permission 'PROMPT_UPDATE' on this prompt."),
+			'DELETE /v2/webhooks/V2ViaG9vazox': { status: 204 },
+		});
+		try {
+			const node = await trigger(promptParameters, api.url);
+			const error = (await node.activate().catch((thrown: unknown) => thrown)) as NodeApiError;
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect(error.message).toBe("You do not have permission 'PROMPT_UPDATE' on this prompt. [HTTP 403]");
+			expect(error.description).toBe(
+				'Prompt Version Labeled on PROMPT UHJvbXB0OjQx needs the PROMPT_UPDATE permission on the prompt for the API ' +
+					"key's user. Ask an Arize admin for it, or use the key of a user who has it.",
+			);
+			expect(api.received.map(({ method, path }) => `${method} ${path}`)).toEqual([
+				'POST /v2/webhooks',
+				'POST /v2/webhook-subscriptions',
+				'DELETE /v2/webhooks/V2ViaG9vazox',
+			]);
+			const token = String(api.received[0].body.auth_token);
+			expect(JSON.stringify({ ...error, message: error.message, description: error.description })).not.toContain(token.slice(7));
+			expect(node.savedStaticData).toEqual({});
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('403 on the webhook: the key may not manage webhooks in the organization', async () => {
+		const api = await refusingArize({ 'POST /v2/webhooks': problem(403, 'Forbidden', 'Insufficient permissions to manage webhooks.') });
+		try {
+			const error = (await (await trigger(promptParameters, api.url)).activate().catch((thrown: unknown) => thrown)) as NodeApiError;
+			expect(error.message).toBe('Insufficient permissions to manage webhooks. [HTTP 403]');
+			expect(error.description).toBe(
+				"The API key's user may not manage webhooks in this organization. Ask an Arize organization admin for that " +
+					'permission, or use the key of a user who has it.',
+			);
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('422 on a subscription: what Arize accepts', async () => {
+		const api = await refusingArize({
+			'POST /v2/webhooks': { status: 201, body: { id: 'V2ViaG9vazoy' } },
+			'POST /v2/webhook-subscriptions': problem(422, 'Unprocessable Entity', 'At most 200 webhooks may subscribe to one event and source.'),
+			'DELETE /v2/webhooks/V2ViaG9vazoy': { status: 204 },
+		});
+		try {
+			const error = (await (await trigger(promptParameters, api.url)).activate().catch((thrown: unknown) => thrown)) as NodeApiError;
+			expect(error.message).toBe('At most 200 webhooks may subscribe to one event and source. [HTTP 422]');
+			expect(error.description).toBe(
+				'Arize refused Prompt Version Labeled on PROMPT UHJvbXB0OjQx. Online Task Run Failed works only for online ' +
+					'evaluation tasks or a space; Arize allows at most 200 webhooks per event and source.',
+			);
+			expect(api.received.at(-1)).toMatchObject({ method: 'DELETE', path: '/v2/webhooks/V2ViaG9vazoy' });
+		} finally {
+			await api.close();
+		}
+	});
+
+	it('409: a webhook of the same name delivering elsewhere is left alone and named in the error', async () => {
+		const other = await fetch(`${sandbox.url}/v2/webhooks`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				organization_id: ORG,
+				name: 'n8n workflow harnessWorkflow1 node harness-webhook-node',
+				url: 'https://staging-n8n.example.com/webhook/abc/webhook',
+			}),
+		});
+		expect(other.status).toBe(201);
+		sandbox.clearRequests();
+
+		const error = (await (await trigger()).activate().catch((thrown: unknown) => thrown)) as NodeApiError;
+
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toMatch(/\[HTTP 409\]$/);
+		expect(error.description).toBe(
+			'Arize already has a webhook named "n8n workflow harnessWorkflow1 node harness-webhook-node" in this organization, ' +
+				'delivering to https://staging-n8n.example.com/webhook/abc/webhook. It was registered for this trigger by another ' +
+				"n8n, or before this n8n's URL changed. If it is no longer used, delete it in Arize (Settings → Webhooks), then activate again.",
+		);
+		expect(sandbox.store.webhooks.size).toBe(1);
+	});
+
+	it('409: a webhook of the same name that delivers here (left behind) is replaced', async () => {
+		const node = await trigger();
+		await node.activate();
+		// n8n lost the static data (e.g. a restore of the database): a second activation meets its own webhook.
+		const fresh = await trigger();
+		await fresh.activate();
+		expect([...sandbox.store.webhooks.values()].map((webhook) => webhook.id)).toEqual([fresh.savedStaticData.webhookId]);
+		expect(fresh.savedStaticData.webhookId).not.toBe(node.savedStaticData.webhookId);
+	});
+
+	it('a task that is not an evaluation task fails before anything is registered', async () => {
+		const node = await trigger({ ...taskFailedParameters, taskId: locator(SEED.taskIds.promptGeneration) });
+		const error = (await node.activate().catch((thrown: unknown) => thrown)) as NodeOperationError;
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(/^Task ".+" is not an evaluation task \(RUN_EXPERIMENT\)$/);
+		expect(error.description).toBe(
+			'Arize sends Online Task Run Failed only for online evaluation tasks (Template or Code Evaluation). Choose such ' +
+				'a task, or Every Evaluation Task in a Space.',
+		);
+		expect(requests().map(({ method, path }) => `${method} ${path}`)).toEqual([`GET /v2/tasks/${enc(SEED.taskIds.promptGeneration)}`]);
+	});
+
+	it.each([
+		[{ events: [] }, 'Choose at least one event'],
+		[{ organizationId: locator('') }, 'Choose the Organization'],
+		[{ taskId: locator(' ') }, 'Choose the Task'],
+		[{ taskScope: 'space' }, 'Choose the Space'],
+		[{ events: ['PROMPT_VERSION_CREATED'] }, 'Choose the Prompt'],
+		[{ events: ['EVALUATOR_VERSION_CREATED'] }, 'Choose the Evaluator'],
+	])('a missing choice fails before any request: %j', async (change, message) => {
+		const node = await trigger({ ...taskFailedParameters, ...change });
+		await expect(node.activate()).rejects.toThrow(message);
+		expect(sandbox.requests).toEqual([]);
 	});
 });
