@@ -3,8 +3,10 @@ import type { Sandbox } from './index.ts';
 import { DataFile } from './persistence.ts';
 
 // Usage: node sandbox/cli.ts [--port 4010] [--host 127.0.0.1] [--run-duration-ms 3000] [--no-seed]
-//                            [--latency 0] [--jitter 0] [--data-file PATH]
-// Environment: SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_RUN_DURATION_MS, SANDBOX_LATENCY_MS, SANDBOX_JITTER_MS.
+//                            [--latency 0] [--jitter 0] [--data-file PATH] [--webhook-retry-delays 1000,5000,25000]
+// Environment: SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_RUN_DURATION_MS, SANDBOX_LATENCY_MS, SANDBOX_JITTER_MS,
+// SANDBOX_WEBHOOK_RETRY_DELAYS_MS.
+// --webhook-retry-delays: ms to wait before each retry of a failed webhook delivery ('' or 'none': no retries).
 // --latency/--jitter (ms) delay every answer like a network round trip. Stops cleanly on SIGINT/SIGTERM.
 // --data-file keeps the data across restarts (sandbox/persistence.ts): loaded at start (the seed when the file does
 // not exist yet), saved within half a second of every request and on SIGINT/SIGTERM; delete the file to start over.
@@ -25,6 +27,13 @@ function integer(value: string | undefined, fallback: number, label: string): nu
 		process.exit(2);
 	}
 	return parsed;
+}
+
+/** A comma-separated list of delays in ms; 'none' or '' for no retries; undefined keeps the default. */
+function delays(value: string | undefined): number[] | undefined {
+	if (value === undefined) return undefined;
+	if (value.trim() === '' || value.trim() === 'none') return [];
+	return value.split(',').map((part) => integer(part.trim(), 0, 'webhook retry delay'));
 }
 
 /** Says which key to use without printing a custom one. */
@@ -69,6 +78,7 @@ async function main(): Promise<void> {
 		runDurationMs: integer(option('run-duration-ms') ?? process.env.SANDBOX_RUN_DURATION_MS, 3000, 'run duration'),
 		latencyMs,
 		jitterMs,
+		webhookRetryDelaysMs: delays(option('webhook-retry-delays') ?? process.env.SANDBOX_WEBHOOK_RETRY_DELAYS_MS),
 	});
 	// Loaded before this turn of the event loop ends, so no request is answered from the seed first.
 	const dataPath = option('data-file');
@@ -86,6 +96,8 @@ async function main(): Promise<void> {
 	console.log(keyHint(apiKey));
 	console.log(latencyHint(latencyMs, jitterMs));
 	console.log(dataHint(dataFile, loaded));
+	const retries = sandbox.webhooks.retryDelaysMs.map((ms) => `${ms} ms`).join(', ');
+	console.log(`Webhook delivery retries: ${retries ? `after ${retries}` : 'none'}`);
 	console.log(`Try: curl -H "Authorization: Bearer <key>" ${sandbox.url}/v2/tasks?limit=5`);
 
 	let stopping = false;

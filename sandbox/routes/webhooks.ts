@@ -135,9 +135,14 @@ function listDeliveryAttempts(context: RouteContext) {
 	return { status: 200, body: { delivery_attempts: page.map(presentAttempt), pagination } };
 }
 
+/** A subscription whose webhook and source both still exist (Arize answers 404 for the others). */
+function isLive(store: RouteContext['store'], subscription: WebhookSubscription): boolean {
+	return store.webhooks.has(subscription.webhook_id) && spaceOfSource(store, subscription.source_type, subscription.source_id).exists;
+}
+
 function subscriptionOrThrow({ store, params }: RouteContext): WebhookSubscription {
 	const subscription = store.webhookSubscriptions.get(params.subscription_id);
-	if (!subscription || !store.webhooks.has(subscription.webhook_id)) {
+	if (!subscription || !isLive(store, subscription)) {
 		throw notFound(`Webhook subscription '${params.subscription_id}' was not found.`);
 	}
 	return subscription;
@@ -158,7 +163,7 @@ function listSubscriptions({ store, query, casing }: RouteContext) {
 	}
 	const subscriptions = newestCreatedFirst(store.webhookSubscriptions.values()).filter(
 		(subscription) =>
-			store.webhooks.has(subscription.webhook_id) &&
+			isLive(store, subscription) &&
 			(sourceType === undefined || (subscription.source_type === sourceType && subscription.source_id === sourceId)),
 	);
 	const { page, pagination } = paginate(subscriptions, query, 'webhook_subscriptions', { source_type: sourceType, source_id: sourceId });

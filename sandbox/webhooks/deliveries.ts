@@ -135,8 +135,11 @@ export class WebhookDeliveries {
 	}
 
 	#record(webhook: Webhook, payload: Record<string, unknown>, attemptNumber: number, test: boolean, outcome: DeliveryOutcome): void {
-		const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': USER_AGENT };
+		const headers: Record<string, string> = {};
 		for (const [name, value] of Object.entries(webhook.headers)) headers[name.toLowerCase()] = value;
+		// As #post sends them: these two win over custom headers of the same name.
+		headers['content-type'] = 'application/json';
+		headers['user-agent'] = USER_AGENT;
 		this.deliveries.push({
 			webhook_id: webhook.id,
 			url: webhook.url,

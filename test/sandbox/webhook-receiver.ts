@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { Sandbox } from '../../sandbox/index.ts';
+
 // A local endpoint for webhook deliveries in the sandbox tests: records each POST and answers what the test says.
 
 export interface ReceivedDelivery {
@@ -50,4 +52,23 @@ export async function startReceiver(): Promise<Receiver> {
 				server.closeAllConnections();
 			}),
 	};
+}
+
+/**
+ * A fresh receiver for each test of the enclosing describe block. After each test: waits for the sandbox's
+ * deliveries, empties its record, lifts a test outage, resets the store and closes the receiver.
+ */
+export function useReceiver(ctx: { sandbox: Sandbox }): { receiver: Receiver } {
+	const holder = {} as { receiver: Receiver };
+	beforeEach(async () => {
+		holder.receiver = await startReceiver();
+	});
+	afterEach(async () => {
+		await ctx.sandbox.webhooks.idle();
+		ctx.sandbox.webhooks.clearDeliveries();
+		ctx.sandbox.webhooks.setTestOutage(null);
+		ctx.sandbox.store.reset();
+		await holder.receiver.close();
+	});
+	return holder;
 }

@@ -25,9 +25,6 @@ describe('webhook and subscription endpoints', () => {
 	const subscribe = (body: Record<string, unknown>) => call('POST', '/v2/webhook-subscriptions', body);
 
 	afterEach(() => ctx.sandbox.store.reset());
-	afterAll(() => {
-		for (const text of texts) expect(text).not.toContain('n8n-secret-token');
-	});
 
 	describe('GET /v2/organizations', () => {
 		it('lists the seed organizations with the spec fields, filtered by name', async () => {
@@ -203,6 +200,7 @@ describe('webhook and subscription endpoints', () => {
 			expectProblem(await call('GET', `/v2/webhook-subscriptions/${enc(gone.id)}`), 404);
 			const listed = await call('GET', `/v2/webhook-subscriptions?source_type=PROMPT&source_id=${enc(source.source_id)}`);
 			expect(listed.body.subscriptions.map((s: { id: string }) => s.id)).toEqual([kept.id]);
+			expect([...ctx.sandbox.store.webhookSubscriptions.keys()]).toEqual([kept.id]);
 		});
 	});
 
@@ -268,6 +266,14 @@ describe('webhook and subscription endpoints', () => {
 			expectProblem(await subscribe({ webhook_id: hookId, source_type: 'PROMPT', source_id: prompt, event: 'PROMPT_VERSION_LABELED', id: 'x' }), 400, /system-managed/);
 		});
 
+		it('a subscription whose source is gone (a deleted task) answers 404 and leaves the lists', async () => {
+			const task = ctx.sandbox.store.addTask({ type: 'TEMPLATE_EVALUATION', name: 'short-lived', project_id: SEED.projectIds.supportChatbot, is_continuous: true });
+			const subscription = (await subscribe({ webhook_id: hookId, source_type: 'ONLINE_TASK', source_id: task.id, event: 'ONLINE_TASK_RUN_FAILED' })).body;
+			expect((await call('DELETE', `/v2/tasks/${enc(task.id)}`)).status).toBe(204);
+			expectProblem(await call('GET', `/v2/webhook-subscriptions/${enc(subscription.id)}`), 404);
+			expect((await call('GET', '/v2/webhook-subscriptions')).body.subscriptions).toEqual([]);
+		});
+
 		it('lists newest first, by source or all; both filters or neither (400); 404 for an unknown source; DELETE 204 then 404', async () => {
 			const prompt = WEBHOOK_SEED.promptIds.supportAnswer;
 			const created: string[] = [];
@@ -284,5 +290,11 @@ describe('webhook and subscription endpoints', () => {
 			expect((await call('DELETE', `/v2/webhook-subscriptions/${enc(created[0])}`)).status).toBe(204);
 			expectProblem(await call('DELETE', `/v2/webhook-subscriptions/${enc(created[0])}`), 404, /Webhook subscription '.+' was not found/);
 		});
+	});
+
+	it('never returned an auth_token in any response of this suite (runs last)', () => {
+		expect(texts.length).toBeGreaterThan(100);
+		expect(texts.filter((text) => text.includes('n8n-secret-token'))).toEqual([]);
+		expect(texts.filter((text) => text.includes('auth_token') && !text.includes('"detail"'))).toEqual([]);
 	});
 });

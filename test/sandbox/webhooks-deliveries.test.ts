@@ -1,7 +1,6 @@
 import { SEED, WEBHOOK_SEED } from '../../sandbox/index.ts';
 import { enc, sleep, useSandbox } from './helpers.ts';
-import { startReceiver } from './webhook-receiver.ts';
-import type { Receiver } from './webhook-receiver.ts';
+import { useReceiver } from './webhook-receiver.ts';
 
 // Real events and their deliveries: online_task.run.failed (once per cause), retries with backoff, the delivery
 // attempts Arize lists, and that a delivery never holds up the request that caused it.
@@ -12,24 +11,14 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('webhook deliveries', () => {
 	const ctx = useSandbox({ webhookRetryDelaysMs: [5, 5], runDurationMs: 30 });
-	let receiver: Receiver;
-
-	beforeEach(async () => {
-		receiver = await startReceiver();
-	});
-	afterEach(async () => {
-		await ctx.sandbox.webhooks.idle();
-		ctx.sandbox.webhooks.clearDeliveries();
-		ctx.sandbox.webhooks.setRetryDelaysMs([5, 5]);
-		ctx.sandbox.store.reset();
-		await receiver.close();
-	});
+	const hook = useReceiver(ctx);
+	afterEach(() => ctx.sandbox.webhooks.setRetryDelaysMs([5, 5]));
 
 	async function webhookOn(sources: Array<[string, string]>, extra: Record<string, unknown> = {}): Promise<string> {
 		const created = await ctx.api.post('/v2/webhooks', {
 			organization_id: WEBHOOK_SEED.orgIds.main,
 			name: `deliveries ${Math.random()}`,
-			url: receiver.url,
+			url: hook.receiver.url,
 			auth_token: TOKEN,
 			...extra,
 		});
@@ -46,15 +35,15 @@ describe('webhook deliveries', () => {
 		return created.body.id;
 	}
 
-	const failures = () => receiver.received.map((delivery) => delivery.body.failure_reason);
+	const failures = () => hook.receiver.received.map((delivery) => delivery.body.failure_reason);
 
 	describe('online_task.run.failed', () => {
 		it('delivers the failure of a continuous evaluation task run: token verbatim, custom headers, JSON payload', async () => {
 			await webhookOn([['ONLINE_TASK', TASK]], { headers: { 'X-Source': 'arize' } });
 			const run = ctx.sandbox.webhooks.finishTaskRun(TASK, 'LLM provider returned 429 for every request.');
 			await ctx.sandbox.webhooks.idle();
-			expect(receiver.received).toHaveLength(1);
-			const [delivery] = receiver.received;
+			expect(hook.receiver.received).toHaveLength(1);
+			const [delivery] = hook.receiver.received;
 			expect(delivery.method).toBe('POST');
 			expect(delivery.headers.authorization).toBe(TOKEN);
 			expect(delivery.headers['x-source']).toBe('arize');
@@ -84,7 +73,7 @@ describe('webhook deliveries', () => {
 			webhooks.finishTaskRun(TASK, 'cause A');
 			await webhooks.idle();
 			expect(failures()).toEqual(['cause A', 'cause B', 'cause A', 'cause A']);
-			expect(new Set(receiver.received.map((delivery) => delivery.body.event_id)).size).toBe(4);
+			expect(new Set(hook.receiver.received.map((delivery) => delivery.body.event_id)).size).toBe(4);
 		});
 
 		it('a cancelled run neither sends nor ends the failing streak', async () => {
@@ -108,7 +97,7 @@ describe('webhook deliveries', () => {
 			const reached = ctx.sandbox.webhooks.deliveries.map((delivery) => delivery.webhook_id);
 			expect(reached.sort()).toEqual([onTask, onSpace, onBoth].sort());
 			expect(reached).not.toContain(onOtherTask);
-			expect(new Set(receiver.received.map((delivery) => delivery.body.event_id)).size).toBe(1);
+			expect(new Set(hook.receiver.received.map((delivery) => delivery.body.event_id)).size).toBe(1);
 		});
 
 		it('is not sent for a task that is not continuous, nor for a RUN_EXPERIMENT task', async () => {
@@ -117,7 +106,7 @@ describe('webhook deliveries', () => {
 			ctx.sandbox.webhooks.finishTaskRun(datasetTask, 'cause A');
 			ctx.sandbox.webhooks.finishTaskRun(SEED.taskIds.promptGeneration, 'cause A');
 			await ctx.sandbox.webhooks.idle();
-			expect(receiver.received).toEqual([]);
+			expect(hook.receiver.received).toEqual([]);
 			ctx.sandbox.webhooks.finishTaskRun(TASK, 'cause A');
 			await ctx.sandbox.webhooks.idle();
 			expect(failures()).toEqual(['cause A']);
@@ -136,7 +125,7 @@ describe('webhook deliveries', () => {
 			const run = await ctx.api.get(`/v2/task-runs/${enc(triggered.body.id)}`);
 			expect(run.body.status).toBe('FAILED');
 			await ctx.sandbox.webhooks.idle();
-			expect(receiver.received.map((delivery) => delivery.body)).toEqual([
+			expect(hook.receiver.received.map((delivery) => delivery.body)).toEqual([
 				expect.objectContaining({ event: 'online_task.run.failed', run_id: triggered.body.id, failure_reason: run.body.failure_reason }),
 			]);
 			expect(run.body.failure_reason).toMatch(/query_filter is not a valid filter/);
@@ -147,15 +136,15 @@ describe('webhook deliveries', () => {
 		it('retries a failed delivery after each configured delay, then lists every attempt most recent first', async () => {
 			ctx.sandbox.webhooks.setRetryDelaysMs([60, 180]);
 			const id = await webhookOn([['ONLINE_TASK', TASK]]);
-			receiver.answers.push(503, 500);
+			hook.receiver.answers.push(503, 500);
 			ctx.sandbox.webhooks.finishTaskRun(TASK, 'cause A');
 			await ctx.sandbox.webhooks.idle();
-			expect(receiver.received).toHaveLength(3);
-			const [first, second, third] = receiver.received.map((delivery) => delivery.receivedAt);
+			expect(hook.receiver.received).toHaveLength(3);
+			const [first, second, third] = hook.receiver.received.map((delivery) => delivery.receivedAt);
 			expect(second - first).toBeGreaterThanOrEqual(55);
 			expect(third - second).toBeGreaterThanOrEqual(175);
-			const payload = receiver.received[0].body;
-			expect(receiver.received.map((delivery) => delivery.body)).toEqual([payload, payload, payload]);
+			const payload = hook.receiver.received[0].body;
+			expect(hook.receiver.received.map((delivery) => delivery.body)).toEqual([payload, payload, payload]);
 			const attempts = await ctx.api.get(`/v2/webhooks/${enc(id)}/delivery-attempts`);
 			expect(attempts.status).toBe(200);
 			expect(attempts.body).toEqual({
@@ -191,17 +180,17 @@ describe('webhook deliveries', () => {
 		it('stops retrying once the webhook is deleted', async () => {
 			ctx.sandbox.webhooks.setRetryDelaysMs([100, 100]);
 			const id = await webhookOn([['ONLINE_TASK', TASK]]);
-			receiver.answers.push(500, 500, 500);
+			hook.receiver.answers.push(500, 500, 500);
 			ctx.sandbox.webhooks.finishTaskRun(TASK, 'cause A');
 			await sleep(50);
 			expect((await ctx.api.delete(`/v2/webhooks/${enc(id)}`)).status).toBe(204);
 			await ctx.sandbox.webhooks.idle();
-			expect(receiver.received).toHaveLength(1);
+			expect(hook.receiver.received).toHaveLength(1);
 		});
 
 		it('never holds up the request that caused it: the answer comes while the endpoint is still silent', async () => {
 			await webhookOn([['SPACE', SEED.spaceId]], { timeout_ms: 1000 });
-			receiver.answers.push('hang');
+			hook.receiver.answers.push('hang');
 			ctx.sandbox.setRunDurationMs(0);
 			await ctx.api.patch(`/v2/tasks/${enc(TASK)}`, { query_filter: "status_code = 'ERROR" });
 			const started = Date.now();
@@ -212,7 +201,7 @@ describe('webhook deliveries', () => {
 			const run = await ctx.api.get(`/v2/task-runs/${enc(triggered.body.id)}`);
 			expect(run.body.status).toBe('FAILED');
 			expect(Date.now() - started).toBeLessThan(500);
-			while (receiver.received.length === 0) await sleep(5);
+			while (hook.receiver.received.length === 0) await sleep(5);
 			// The endpoint has the delivery and has not answered: nothing is recorded as sent yet.
 			expect(ctx.sandbox.webhooks.deliveries).toEqual([]);
 			ctx.sandbox.webhooks.setRetryDelaysMs([]);

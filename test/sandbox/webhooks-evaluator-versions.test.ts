@@ -1,7 +1,6 @@
 import { SEED } from '../../sandbox/index.ts';
 import { enc, expectProblem, useSandbox } from './helpers.ts';
-import { startReceiver } from './webhook-receiver.ts';
-import type { Receiver } from './webhook-receiver.ts';
+import { useReceiver } from './webhook-receiver.ts';
 
 // POST /v2/evaluators/{id}/versions (the 1.28.0 spec) and the evaluator.version.created delivery it causes.
 
@@ -24,27 +23,18 @@ const TEMPLATE_VERSION = {
 
 describe('evaluator versions and evaluator.version.created', () => {
 	const ctx = useSandbox({ webhookRetryDelaysMs: [] });
-	let receiver: Receiver;
-
-	beforeEach(async () => {
-		receiver = await startReceiver();
-	});
-	afterEach(async () => {
-		await ctx.sandbox.webhooks.idle();
-		ctx.sandbox.store.reset();
-		await receiver.close();
-	});
+	const hook = useReceiver(ctx);
 
 	async function subscribe(evaluatorId: string): Promise<string> {
-		const hook = await ctx.api.post('/v2/webhooks', { organization_id: SEED.orgId, name: `evaluator hook ${evaluatorId}`, url: receiver.url, auth_token: 'Bearer ev-token' });
+		const created = await ctx.api.post('/v2/webhooks', { organization_id: SEED.orgId, name: `evaluator hook ${evaluatorId}`, url: hook.receiver.url, auth_token: 'Bearer ev-token' });
 		const subscription = await ctx.api.post('/v2/webhook-subscriptions', {
-			webhook_id: hook.body.id,
+			webhook_id: created.body.id,
 			source_type: 'EVALUATOR',
 			source_id: evaluatorId,
 			event: 'EVALUATOR_VERSION_CREATED',
 		});
 		expect(subscription.status).toBe(201);
-		return hook.body.id;
+		return created.body.id;
 	}
 
 	it('creates a TEMPLATE version that becomes the latest, and delivers evaluator.version.created', async () => {
@@ -72,10 +62,10 @@ describe('evaluator versions and evaluator.version.created', () => {
 		expect(latest.body.version.id).toBe(response.body.id);
 		expect(latest.body.updated_at).toBe(response.body.created_at);
 		await ctx.sandbox.webhooks.idle();
-		expect(receiver.received).toHaveLength(1);
+		expect(hook.receiver.received).toHaveLength(1);
 		expect(ctx.sandbox.webhooks.deliveries.map((delivery) => delivery.webhook_id)).toEqual([hookId]);
-		expect(receiver.received[0].headers.authorization).toBe('Bearer ev-token');
-		expect(receiver.received[0].body).toEqual({
+		expect(hook.receiver.received[0].headers.authorization).toBe('Bearer ev-token');
+		expect(hook.receiver.received[0].body).toEqual({
 			event: 'evaluator.version.created',
 			event_id: expect.any(String),
 			occurred_at: expect.any(String),
@@ -94,7 +84,7 @@ describe('evaluator versions and evaluator.version.created', () => {
 		expect(response.status).toBe(201);
 		expect(response.body.code_config).toEqual({ type: 'MANAGED', name: 'json_format', managed_evaluator: 'JSON_PARSEABLE', variables: ['output'], data_granularity: null });
 		await ctx.sandbox.webhooks.idle();
-		expect(receiver.received).toEqual([]);
+		expect(hook.receiver.received).toEqual([]);
 	});
 
 	it('400 for the shape, 422 for a config of the other type or a bad value, 404 for an unknown evaluator', async () => {

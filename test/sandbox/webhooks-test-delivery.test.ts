@@ -1,7 +1,6 @@
 import { WEBHOOK_SEED } from '../../sandbox/index.ts';
 import { enc, expectProblem, useSandbox } from './helpers.ts';
-import { startReceiver } from './webhook-receiver.ts';
-import type { Receiver } from './webhook-receiver.ts';
+import { useReceiver } from './webhook-receiver.ts';
 
 // POST /v2/webhooks/{id}/test (webhooks-api.md §1): one delivery now, its outcome in the answer, never retried and
 // never listed in GET /v2/webhooks/{id}/delivery-attempts; the per-test outage switch for 404 and 503.
@@ -10,24 +9,13 @@ const TOKEN = 'Bearer n8n-test-token-77';
 
 describe('test deliveries', () => {
 	const ctx = useSandbox({ webhookRetryDelaysMs: [5, 5] });
-	let receiver: Receiver;
-
-	beforeEach(async () => {
-		receiver = await startReceiver();
-	});
-	afterEach(async () => {
-		await ctx.sandbox.webhooks.idle();
-		ctx.sandbox.webhooks.setTestOutage(null);
-		ctx.sandbox.webhooks.clearDeliveries();
-		ctx.sandbox.store.reset();
-		await receiver.close();
-	});
+	const hook = useReceiver(ctx);
 
 	async function createWebhook(extra: Record<string, unknown> = {}): Promise<string> {
 		const response = await ctx.api.post('/v2/webhooks', {
 			organization_id: WEBHOOK_SEED.orgIds.main,
 			name: `test hook ${Math.random()}`,
-			url: receiver.url,
+			url: hook.receiver.url,
 			auth_token: TOKEN,
 			...extra,
 		});
@@ -40,8 +28,8 @@ describe('test deliveries', () => {
 		const response = await ctx.api.post(`/v2/webhooks/${enc(id)}/test`);
 		expect(response.status).toBe(200);
 		expect(response.body).toEqual({ status_code: 204, error_message: null });
-		expect(receiver.received).toHaveLength(1);
-		const [delivery] = receiver.received;
+		expect(hook.receiver.received).toHaveLength(1);
+		const [delivery] = hook.receiver.received;
 		expect(delivery.method).toBe('POST');
 		expect(delivery.path).toBe('/hooks/arize');
 		expect(delivery.headers.authorization).toBe(TOKEN);
@@ -64,16 +52,16 @@ describe('test deliveries', () => {
 	it('a webhook without auth_token sends no Authorization header', async () => {
 		const id = await createWebhook({ auth_token: undefined });
 		expect((await ctx.api.post(`/v2/webhooks/${enc(id)}/test`)).body.status_code).toBe(204);
-		expect(receiver.received[0].headers.authorization).toBeUndefined();
+		expect(hook.receiver.received[0].headers.authorization).toBeUndefined();
 	});
 
 	it('reports an error status once, without retrying it', async () => {
 		const id = await createWebhook();
-		receiver.answers.push(500);
+		hook.receiver.answers.push(500);
 		const response = await ctx.api.post(`/v2/webhooks/${enc(id)}/test`);
 		expect(response.body).toEqual({ status_code: 500, error_message: 'The endpoint answered HTTP 500.' });
 		await ctx.sandbox.webhooks.idle();
-		expect(receiver.received).toHaveLength(1);
+		expect(hook.receiver.received).toHaveLength(1);
 	});
 
 	it('reports 502 when nothing answers: refused, or silent past timeout_ms', async () => {
@@ -83,7 +71,7 @@ describe('test deliveries', () => {
 			error_message: 'No response: ECONNREFUSED.',
 		});
 		const silent = await createWebhook({ timeout_ms: 1000 });
-		receiver.answers.push('hang');
+		hook.receiver.answers.push('hang');
 		const started = Date.now();
 		expect((await ctx.api.post(`/v2/webhooks/${enc(silent)}/test`)).body).toEqual({
 			status_code: 502,
@@ -102,10 +90,10 @@ describe('test deliveries', () => {
 		expectProblem(await ctx.api.post(`/v2/webhooks/${enc(id)}/test`), 404, /is not available to receive a test/);
 		ctx.sandbox.webhooks.setTestOutage(503);
 		expectProblem(await ctx.api.post(`/v2/webhooks/${enc(id)}/test`), 503, /^The test delivery could not be sent\. Retry later\.$/);
-		expect(receiver.received).toHaveLength(0);
+		expect(hook.receiver.received).toHaveLength(0);
 		ctx.sandbox.webhooks.setTestOutage(null);
 		expect((await ctx.api.post(`/v2/webhooks/${enc(id)}/test`)).status).toBe(200);
-		expect(receiver.received).toHaveLength(1);
+		expect(hook.receiver.received).toHaveLength(1);
 	});
 
 	it('GET …/delivery-attempts: 404 for an unknown webhook, 400 for a limit over 500', async () => {
