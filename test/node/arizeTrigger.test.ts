@@ -225,6 +225,35 @@ describe('Arize Trigger: deliveries', () => {
 		expect(String(receivedAt)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 	});
 
+	it('labeling a prompt version fires one item: the prompt.version.labeled payload (the unlabel of the other version is not subscribed)', async () => {
+		const node = await trigger({
+			organizationId: locator(ORG),
+			events: ['PROMPT_VERSION_LABELED'],
+			promptId: locator(WEBHOOK_SEED.promptIds.supportAnswer),
+		});
+		await node.activate();
+		const [, , v3] = WEBHOOK_SEED.promptVersionIds.supportAnswer;
+
+		// v2 holds `production`: moving it to v3 unlabels v2 and labels v3.
+		const response = await fetch(`${sandbox.url}/v2/prompt-versions/${enc(v3)}/labels`, {
+			method: 'PUT',
+			headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ labels: ['staging', 'production'] }),
+		});
+		expect(response.status).toBe(200);
+		await sandbox.webhooks.idle();
+
+		expect(sandbox.webhooks.deliveries.map(({ event, status_code }) => [event, status_code])).toEqual([
+			['prompt.version.labeled', 200],
+		]);
+		expect(node.executions).toHaveLength(1);
+		const { receivedAt, ...payload } = node.executions[0][0].json;
+		expect(payload).toEqual(sandbox.webhooks.deliveries[0].payload);
+		expect(payload).toMatchObject({ event: 'prompt.version.labeled' });
+		expect(typeof receivedAt).toBe('string');
+		expect(JSON.stringify(node.executions)).not.toContain(String(node.savedStaticData.token));
+	});
+
 	it('a missing or wrong Authorization header is answered 401 and fires nothing', async () => {
 		const node = await trigger();
 		await node.activate();
