@@ -1,0 +1,150 @@
+import type { INode } from 'n8n-workflow';
+
+import { WEBHOOK_SEED } from '../../sandbox/webhooks/seed.ts';
+import { sleep, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
+import { describeFailure, outputItems } from './lib/n8nCli';
+import { N8nRest } from './lib/n8nRest';
+import { arize } from './lib/sandbox';
+
+// Phase "server" of ./scripts/e2e: the Arize Trigger in n8n 2.41.1 (`n8n start`) against the sandbox, driven through
+// n8n's REST API as the owner. Activating registers the webhook and its subscription in the sandbox; labeling a
+// prompt version there starts exactly one execution whose output is the payload the sandbox delivered; a forged
+// delivery starts none; deactivating removes the webhook.
+
+const TRIGGER = 'When a Prompt Version Is Labeled';
+const WEBHOOK_ID = '9b2f6a1e-7c3d-4e5f-8a9b-0c1d2e3f4a5b';
+const PROMPT = WEBHOOK_SEED.promptIds.supportAnswer;
+const ORG = WEBHOOK_SEED.orgIds.main;
+const enc = encodeURIComponent;
+
+let rest: N8nRest;
+beforeAll(async () => {
+	rest = await N8nRest.login();
+});
+
+interface Webhook {
+	id: string;
+	name: string;
+	url: string;
+	auth_type: string;
+}
+interface Subscription {
+	webhook_id: string;
+	source_type: string;
+	source_id: string;
+	event: string;
+}
+interface DeliveryAttempt {
+	event_id: string;
+	attempt_number: number;
+	payload: Record<string, unknown>;
+	status_code: number | null;
+}
+
+const webhooksOfOrg = async () => (await arize<{ webhooks: Webhook[] }>('GET', `/v2/webhooks?org_id=${enc(ORG)}&limit=100`)).webhooks;
+const subscriptionsOfPrompt = async () =>
+	(await arize<{ subscriptions: Subscription[] }>('GET', `/v2/webhook-subscriptions?source_type=PROMPT&source_id=${enc(PROMPT)}&limit=100`))
+		.subscriptions;
+
+const triggerNode: INode = {
+	id: 'e2e-arize-trigger',
+	name: TRIGGER,
+	type: 'n8n-nodes-arize.arizeTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	webhookId: WEBHOOK_ID,
+	parameters: {
+		organizationId: { __rl: true, mode: 'list', value: ORG },
+		events: ['PROMPT_VERSION_LABELED'],
+		promptId: { __rl: true, mode: 'id', value: PROMPT },
+	},
+	credentials: { arizeApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Arize API (sandbox)' } },
+};
+
+describe('Arize Trigger in n8n (n8n start)', () => {
+	it('is registered as a webhook trigger', async () => {
+		const types = await rest.get<Array<{ name: string; group: string[]; webhooks?: unknown[] }>>('/types/nodes.json');
+		expect(types.find((type) => type.name === 'n8n-nodes-arize.arizeTrigger')).toMatchObject({
+			group: ['trigger'],
+			webhooks: [expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived' })],
+		});
+	});
+
+	it('activation registers, a label fires one execution with the delivered payload, a forgery fires none, deactivation removes', async () => {
+		const { data: created } = await rest.post<{ data: { id: string; versionId: string } }>('/rest/workflows', {
+			name: 'e2e: Arize Trigger',
+			active: false,
+			nodes: [triggerNode],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		});
+		const url = `${rest.baseUrl}/webhook/${WEBHOOK_ID}/webhook`;
+		try {
+			const before = await webhooksOfOrg();
+			await rest.post(`/rest/workflows/${created.id}/activate`, { versionId: created.versionId });
+
+			// One BEARER webhook at the node's production URL, one subscription on the prompt.
+			const added = (await webhooksOfOrg()).filter((webhook) => !before.some((old) => old.id === webhook.id));
+			expect(added).toEqual([
+				expect.objectContaining({ name: `n8n workflow ${created.id} node e2e-arize-trigger`, url, auth_type: 'BEARER' }),
+			]);
+			const [webhook] = added;
+			expect((await subscriptionsOfPrompt()).filter((subscription) => subscription.webhook_id === webhook.id)).toEqual([
+				expect.objectContaining({ source_type: 'PROMPT', source_id: PROMPT, event: 'PROMPT_VERSION_LABELED' }),
+			]);
+
+			// Label the newest version `production` (it moves there from the version that had it).
+			const [, , newest] = WEBHOOK_SEED.promptVersionIds.supportAnswer;
+			await arize('PUT', `/v2/prompt-versions/${enc(newest)}/labels`, { labels: ['staging', 'production'] });
+
+			const [fired] = await waitFor(
+				'the trigger to fire',
+				async () => {
+					const executions = await rest.executions(created.id);
+					return executions.length ? executions : undefined;
+				},
+				30_000,
+				500,
+			);
+			expect(fired.mode).toBe('webhook');
+			const execution = await waitFor(
+				'the execution to end',
+				async () => {
+					const run = await rest.execution(fired.id);
+					return ['new', 'running', 'waiting'].includes(run.status) ? undefined : run;
+				},
+				30_000,
+			);
+			if (execution.status !== 'success') throw new Error(describeFailure(execution));
+			const { delivery_attempts: attempts } = await arize<{ delivery_attempts: DeliveryAttempt[] }>(
+				'GET',
+				`/v2/webhooks/${enc(webhook.id)}/delivery-attempts?limit=100`,
+			);
+			expect(attempts.map(({ attempt_number, status_code }) => [attempt_number, status_code])).toEqual([[1, 200]]);
+			const items = outputItems(execution, TRIGGER) ?? [];
+			expect(items).toHaveLength(1);
+			const { receivedAt, ...payload } = items[0];
+			expect(payload).toEqual(attempts[0].payload);
+			expect(payload.event).toBe('prompt.version.labeled');
+			expect(Number.isNaN(Date.parse(String(receivedAt)))).toBe(false);
+
+			// A forged delivery (no token, or a wrong one): 401, and no execution.
+			for (const authorization of [undefined, 'Bearer forged-token']) {
+				const forged = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
+					body: JSON.stringify(attempts[0].payload),
+				});
+				expect(forged.status).toBe(401);
+			}
+			await sleep(2000);
+			expect((await rest.executions(created.id)).map((run) => run.id)).toEqual([fired.id]);
+
+			await rest.post(`/rest/workflows/${created.id}/deactivate`, {});
+			expect((await webhooksOfOrg()).some((old) => old.id === webhook.id)).toBe(false);
+			expect((await subscriptionsOfPrompt()).some((subscription) => subscription.webhook_id === webhook.id)).toBe(false);
+		} finally {
+			await rest.post(`/rest/workflows/${created.id}/deactivate`, {}).catch(() => undefined);
+		}
+	});
+});
