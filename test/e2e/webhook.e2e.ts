@@ -1,5 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
+import { SEED } from '../../sandbox/seed.ts';
 import { WEBHOOK_SEED } from '../../sandbox/webhooks/seed.ts';
 import { sleep, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { describeFailure, outputItems } from './lib/n8nCli';
@@ -145,6 +146,64 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 			expect((await subscriptionsOfPrompt()).some((subscription) => subscription.webhook_id === webhook.id)).toBe(false);
 		} finally {
 			await rest.post(`/rest/workflows/${created.id}/deactivate`, {}).catch(() => undefined);
+		}
+	});
+
+	it('07: labeling a prompt version runs the regression experiment through to its verdict', async () => {
+		const id = 'arizeExample0007';
+		const { data: workflow } = await rest.get<{ data: { versionId: string } }>(`/rest/workflows/${id}`);
+		try {
+			await rest.post(`/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
+			const [oldest] = WEBHOOK_SEED.promptVersionIds.supportAnswer;
+			await arize('PUT', `/v2/prompt-versions/${enc(oldest)}/labels`, { labels: ['candidate'] });
+
+			const execution = await waitFor(
+				'example 07 to run through',
+				async () => {
+					const [latest] = await rest.executions(id);
+					if (!latest || ['new', 'running', 'waiting'].includes(latest.status)) return undefined;
+					return await rest.execution(latest.id);
+				},
+				90_000,
+				1000,
+			);
+			if (execution.status !== 'success') throw new Error(describeFailure(execution));
+			expect(outputItems(execution, 'When a Prompt Version Is Labeled')).toEqual([
+				expect.objectContaining({ event: 'prompt.version.labeled', receivedAt: expect.any(String) }),
+			]);
+			expect(outputItems(execution, 'Run Experiment')).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+			const [summary] = outputItems(execution, 'Get Results') ?? [];
+			// As example 06 (the same task): the sandbox fails about one example run in ten, under the IF's 20 %.
+			expect(outputItems(execution, 'Ship It')).toEqual([
+				{ verdict: 'ship it', results: summary.results, error_rate: summary.error_rate },
+			]);
+			expect((await rest.executions(id)).length).toBe(1);
+		} finally {
+			await rest.post(`/rest/workflows/${id}/deactivate`, {}).catch(() => undefined);
+		}
+	});
+
+	it('08: activating the failing-task alert subscribes its webhook to the space; deactivating removes it', async () => {
+		const id = 'arizeExample0008';
+		const { data: workflow } = await rest.get<{ data: { versionId: string } }>(`/rest/workflows/${id}`);
+		const spaceSubscriptions = async () =>
+			(
+				await arize<{ subscriptions: Subscription[] }>(
+					'GET',
+					`/v2/webhook-subscriptions?source_type=SPACE&source_id=${enc(SEED.spaceId)}&limit=100`,
+				)
+			).subscriptions;
+		try {
+			await rest.post(`/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
+			const [webhook] = (await webhooksOfOrg()).filter((candidate) => candidate.url.endsWith('/webhook/5c1d9e2f-3a4b-4c6d-8e7f-9a0b1c2d3e4f/webhook'));
+			expect(webhook).toBeDefined();
+			expect((await spaceSubscriptions()).filter((subscription) => subscription.webhook_id === webhook.id)).toEqual([
+				expect.objectContaining({ event: 'ONLINE_TASK_RUN_FAILED', source_type: 'SPACE', source_id: SEED.spaceId }),
+			]);
+			await rest.post(`/rest/workflows/${id}/deactivate`, {});
+			expect((await webhooksOfOrg()).some((candidate) => candidate.id === webhook.id)).toBe(false);
+		} finally {
+			await rest.post(`/rest/workflows/${id}/deactivate`, {}).catch(() => undefined);
 		}
 	});
 });
