@@ -1,11 +1,19 @@
-import type { INode } from 'n8n-workflow';
-
 import { SEED } from '../../sandbox/seed.ts';
 import { WEBHOOK_SEED } from '../../sandbox/webhooks/seed.ts';
+import {
+	activate,
+	deactivate,
+	deliveryAttempts,
+	labelPromptVersion,
+	promptLabeledTrigger,
+	PROMPT,
+	subscriptionsOf,
+	subscriptionsOfPrompt,
+	webhooksOfOrg,
+} from './lib/arizeWebhooks';
 import { sleep, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { describeFailure, outputItems } from './lib/n8nCli';
 import { N8nRest } from './lib/n8nRest';
-import { arize } from './lib/sandbox';
 
 // Phase "server" of ./scripts/e2e: the Arize Trigger in n8n 2.41.1 (`n8n start`) against the sandbox, driven through
 // n8n's REST API as the owner. Activating registers the webhook and its subscription in the sandbox; labeling a
@@ -14,53 +22,13 @@ import { arize } from './lib/sandbox';
 
 const TRIGGER = 'When a Prompt Version Is Labeled';
 const WEBHOOK_ID = '9b2f6a1e-7c3d-4e5f-8a9b-0c1d2e3f4a5b';
-const PROMPT = WEBHOOK_SEED.promptIds.supportAnswer;
-const ORG = WEBHOOK_SEED.orgIds.main;
-const enc = encodeURIComponent;
 
 let rest: N8nRest;
 beforeAll(async () => {
 	rest = await N8nRest.login();
 });
 
-interface Webhook {
-	id: string;
-	name: string;
-	url: string;
-	auth_type: string;
-}
-interface Subscription {
-	webhook_id: string;
-	source_type: string;
-	source_id: string;
-	event: string;
-}
-interface DeliveryAttempt {
-	event_id: string;
-	attempt_number: number;
-	payload: Record<string, unknown>;
-	status_code: number | null;
-}
-
-const webhooksOfOrg = async () => (await arize<{ webhooks: Webhook[] }>('GET', `/v2/webhooks?org_id=${enc(ORG)}&limit=100`)).webhooks;
-const subscriptionsOfPrompt = async () =>
-	(await arize<{ subscriptions: Subscription[] }>('GET', `/v2/webhook-subscriptions?source_type=PROMPT&source_id=${enc(PROMPT)}&limit=100`))
-		.subscriptions;
-
-const triggerNode: INode = {
-	id: 'e2e-arize-trigger',
-	name: TRIGGER,
-	type: 'n8n-nodes-arize.arizeTrigger',
-	typeVersion: 1,
-	position: [0, 0],
-	webhookId: WEBHOOK_ID,
-	parameters: {
-		organizationId: { __rl: true, mode: 'list', value: ORG },
-		events: ['PROMPT_VERSION_LABELED'],
-		promptId: { __rl: true, mode: 'id', value: PROMPT },
-	},
-	credentials: { arizeApi: { id: SANDBOX_CREDENTIAL_ID, name: 'Arize API (sandbox)' } },
-};
+const triggerNode = promptLabeledTrigger(TRIGGER, WEBHOOK_ID, SANDBOX_CREDENTIAL_ID);
 
 describe('Arize Trigger in n8n (n8n start)', () => {
 	it('is registered as a webhook trigger', async () => {
@@ -82,21 +50,20 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 		const url = `${rest.baseUrl}/webhook/${WEBHOOK_ID}/webhook`;
 		try {
 			const before = await webhooksOfOrg();
-			await rest.post(`/rest/workflows/${created.id}/activate`, { versionId: created.versionId });
+			const webhook = await activate(rest, created.id, created.versionId, url, subscriptionsOfPrompt);
 
 			// One BEARER webhook at the node's production URL, one subscription on the prompt.
-			const added = (await webhooksOfOrg()).filter((webhook) => !before.some((old) => old.id === webhook.id));
+			const added = (await webhooksOfOrg()).filter((candidate) => !before.some((old) => old.id === candidate.id));
 			expect(added).toEqual([
 				expect.objectContaining({ name: `n8n workflow ${created.id} node e2e-arize-trigger`, url, auth_type: 'BEARER' }),
 			]);
-			const [webhook] = added;
 			expect((await subscriptionsOfPrompt()).filter((subscription) => subscription.webhook_id === webhook.id)).toEqual([
 				expect.objectContaining({ source_type: 'PROMPT', source_id: PROMPT, event: 'PROMPT_VERSION_LABELED' }),
 			]);
 
 			// Label the newest version `production` (it moves there from the version that had it).
 			const [, , newest] = WEBHOOK_SEED.promptVersionIds.supportAnswer;
-			await arize('PUT', `/v2/prompt-versions/${enc(newest)}/labels`, { labels: ['staging', 'production'] });
+			await labelPromptVersion(newest, ['staging', 'production']);
 
 			const [fired] = await waitFor(
 				'the trigger to fire',
@@ -117,10 +84,7 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 				30_000,
 			);
 			if (execution.status !== 'success') throw new Error(describeFailure(execution));
-			const { delivery_attempts: attempts } = await arize<{ delivery_attempts: DeliveryAttempt[] }>(
-				'GET',
-				`/v2/webhooks/${enc(webhook.id)}/delivery-attempts?limit=100`,
-			);
+			const attempts = await deliveryAttempts(webhook.id);
 			expect(attempts.map(({ attempt_number, status_code }) => [attempt_number, status_code])).toEqual([[1, 200]]);
 			const items = outputItems(execution, TRIGGER) ?? [];
 			expect(items).toHaveLength(1);
@@ -141,8 +105,7 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 			await sleep(2000);
 			expect((await rest.executions(created.id)).map((run) => run.id)).toEqual([fired.id]);
 
-			await rest.post(`/rest/workflows/${created.id}/deactivate`, {});
-			expect((await webhooksOfOrg()).some((old) => old.id === webhook.id)).toBe(false);
+			await deactivate(rest, created.id, webhook.id);
 			expect((await subscriptionsOfPrompt()).some((subscription) => subscription.webhook_id === webhook.id)).toBe(false);
 		} finally {
 			await rest.post(`/rest/workflows/${created.id}/deactivate`, {}).catch(() => undefined);
@@ -152,10 +115,12 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 	it('07: labeling a prompt version runs the regression experiment through to its verdict', async () => {
 		const id = 'arizeExample0007';
 		const { data: workflow } = await rest.get<{ data: { versionId: string } }>(`/rest/workflows/${id}`);
+		let webhookId = '';
 		try {
-			await rest.post(`/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
+			const url = `${rest.baseUrl}/webhook/3e7b1c52-9a4d-4f8e-b6c1-2d5f8a9e0b71/webhook`;
+			webhookId = (await activate(rest, id, workflow.versionId, url, subscriptionsOfPrompt)).id;
 			const [oldest] = WEBHOOK_SEED.promptVersionIds.supportAnswer;
-			await arize('PUT', `/v2/prompt-versions/${enc(oldest)}/labels`, { labels: ['candidate'] });
+			await labelPromptVersion(oldest, ['candidate']);
 
 			const execution = await waitFor(
 				'example 07 to run through',
@@ -179,29 +144,21 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 			]);
 			expect((await rest.executions(id)).length).toBe(1);
 		} finally {
-			await rest.post(`/rest/workflows/${id}/deactivate`, {}).catch(() => undefined);
+			await deactivate(rest, id, webhookId);
 		}
 	});
 
 	it('08: activating the failing-task alert subscribes its webhook to the space; deactivating removes it', async () => {
 		const id = 'arizeExample0008';
 		const { data: workflow } = await rest.get<{ data: { versionId: string } }>(`/rest/workflows/${id}`);
-		const spaceSubscriptions = async () =>
-			(
-				await arize<{ subscriptions: Subscription[] }>(
-					'GET',
-					`/v2/webhook-subscriptions?source_type=SPACE&source_id=${enc(SEED.spaceId)}&limit=100`,
-				)
-			).subscriptions;
+		const spaceSubscriptions = subscriptionsOf('SPACE', SEED.spaceId);
 		try {
-			await rest.post(`/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
-			const [webhook] = (await webhooksOfOrg()).filter((candidate) => candidate.url.endsWith('/webhook/5c1d9e2f-3a4b-4c6d-8e7f-9a0b1c2d3e4f/webhook'));
-			expect(webhook).toBeDefined();
+			const url = `${rest.baseUrl}/webhook/5c1d9e2f-3a4b-4c6d-8e7f-9a0b1c2d3e4f/webhook`;
+			const webhook = await activate(rest, id, workflow.versionId, url, spaceSubscriptions);
 			expect((await spaceSubscriptions()).filter((subscription) => subscription.webhook_id === webhook.id)).toEqual([
 				expect.objectContaining({ event: 'ONLINE_TASK_RUN_FAILED', source_type: 'SPACE', source_id: SEED.spaceId }),
 			]);
-			await rest.post(`/rest/workflows/${id}/deactivate`, {});
-			expect((await webhooksOfOrg()).some((candidate) => candidate.id === webhook.id)).toBe(false);
+			await deactivate(rest, id, webhook.id);
 		} finally {
 			await rest.post(`/rest/workflows/${id}/deactivate`, {}).catch(() => undefined);
 		}
