@@ -112,6 +112,44 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 		}
 	});
 
+	it('"Listen for test event" (the editor\'s run of the trigger): Arize\'s test delivery arrives as the sample, then n8n removes the test webhook', async () => {
+		const { data: created } = await rest.post<{ data: { id: string } }>('/rest/workflows', {
+			name: 'e2e: Arize Trigger, test event',
+			active: false,
+			nodes: [promptLabeledTrigger(TRIGGER, 'c4d5e6f7-0a1b-4c2d-8e3f-4a5b6c7d8e9f', SANDBOX_CREDENTIAL_ID)],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		});
+		const testUrl = `${rest.baseUrl}/webhook-test/c4d5e6f7-0a1b-4c2d-8e3f-4a5b6c7d8e9f/webhook`;
+		const { data } = await rest.post<{ data: { waitingForWebhook?: boolean } }>(`/rest/workflows/${created.id}/run`, {
+			triggerToStartFrom: { name: TRIGGER },
+		});
+		expect(data.waitingForWebhook).toBe(true);
+
+		const [summary] = await waitFor(
+			'the sample to arrive',
+			async () => {
+				const executions = await rest.executions(created.id);
+				return executions.length && !['new', 'running', 'waiting'].includes(executions[0].status) ? executions : undefined;
+			},
+			30_000,
+			500,
+		);
+		expect(summary.mode).toBe('manual');
+		const execution = await rest.execution(summary.id);
+		if (execution.status !== 'success') throw new Error(describeFailure(execution));
+		const [item] = outputItems(execution, TRIGGER) ?? [];
+		// The sandbox's test delivery names its own event (Arize documents none for it).
+		expect(item).toMatchObject({ event: expect.any(String), receivedAt: expect.any(String) });
+		expect(['prompt.version.labeled']).not.toContain(item.event);
+		await waitFor(
+			'the test webhook to be deleted',
+			async () => ((await webhooksOfOrg()).some((webhook) => webhook.url === testUrl) ? undefined : true),
+			30_000,
+			250,
+		);
+	});
+
 	it('07: labeling a prompt version runs the regression experiment through to its verdict', async () => {
 		const id = 'arizeExample0007';
 		const { data: workflow } = await rest.get<{ data: { versionId: string } }>(`/rest/workflows/${id}`);
