@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ArizeEvent, SourceType } from './events';
 import { EVENTS, isArizeEvent, PROMPT_EVENTS } from './events';
 
-/** One subscription to create: an event on a source (webhooks-api.md: the event must fit the source). */
+/** One subscription to create: an event on a source (Arize refuses an event that does not fit its source). */
 export interface Subscription {
 	event: ArizeEvent;
 	source_type: SourceType;
