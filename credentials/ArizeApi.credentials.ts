@@ -63,8 +63,8 @@ export class ArizeApi implements ICredentialType {
 		},
 	];
 
-	// A function rather than a `generic` block: n8n would evaluate the header expression on every request, which
-	// costs about 0.4 ms per request under its default expression engine (BENCHMARKS.md).
+	// A function rather than a `generic` block: n8n would evaluate the header expression on every request, a cost
+	// BENCHMARKS.md measures.
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
@@ -84,7 +84,7 @@ export class ArizeApi implements ICredentialType {
 			qs: { limit: 1 },
 		},
 		rules: [
-			// GET /v2/spaces has no 404 (§1): a 404 means the URL is not Arize's API root, typically a Base URL with a path.
+			// GET /v2/spaces never answers 404: a 404 means the URL is not Arize's API root, typically a Base URL with a path.
 			{
 				type: 'responseCode',
 				properties: {

@@ -14,17 +14,14 @@ import { searchDatasets, searchProjects, searchSpaces, searchTasks } from '../sh
 import type { Task, TaskRun } from '../shared/types';
 import { isTerminal, normaliseTask, normaliseTaskRun } from '../shared/types';
 import type { FinishedRun } from './runWatcher';
-import { abandonedAfterMs, newestState, oneAtATime, rememberState } from './overlappingPolls';
+import { newestState, oneAtATime, rememberState } from './overlappingPolls';
 import { inspectionOrder, isWatcherState, settle, tasksToInspect } from './runWatcher';
+import { abandonedAfterMs, pollBudget } from './schedulers';
 
 /** How many of the most recently run tasks "Fetch Test Event" looks into for a sample (more when none matches). */
 const SAMPLE_TASKS = 5;
 /** A poll starts no request after this share of its budget: what is in flight then still ends within the budget. */
 const BUDGET_FOR_NEW_REQUESTS = 0.8;
-/** Without a budget from n8n (1.x): well inside n8n's shortest poll interval, a minute. */
-const DEFAULT_POLL_BUDGET_MS = 36_000;
-/** What n8n-core's poll context answers when no durable scheduler set a budget (the classic scheduler). */
-const CLASSIC_POLL_BUDGET_MS = 5 * 60 * 1000;
 
 export class ArizeTasksTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -139,18 +136,6 @@ export class ArizeTasksTrigger implements INodeType {
 			return finished.length ? [finished.map(toItem)] : null;
 		});
 	}
-}
-
-/**
- * How long this poll may take, and whether n8n's durable scheduler runs it. The durable scheduler (n8n 2.41, opt-in)
- * says how long and abandons a poll that takes longer; the classic scheduler of 2.x answers n8n-core's default of
- * 5 minutes; n8n 1.x has no such call, and gets what fits in its shortest poll interval. Only the durable scheduler
- * hands a poll a copy of its state that can be older than the newest (see overlappingPolls.ts).
- */
-function pollBudget(context: IPollFunctions): { budgetMs: number; durable: boolean } {
-	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : undefined;
-	if (typeof budget !== 'number' || !(budget > 0)) return { budgetMs: DEFAULT_POLL_BUDGET_MS, durable: false };
-	return { budgetMs: budget, durable: budget !== CLASSIC_POLL_BUDGET_MS };
 }
 
 /** What `work` gives, or undefined when the gate did not send its request (the poll's time is up). */

@@ -48,18 +48,7 @@ export function newestState(key: string, handedOver: WatcherState | undefined): 
 	return sameActivation && (mine.state.revision ?? 0) > (handedOver.revision ?? 0) ? mine.state : handedOver;
 }
 
-/**
- * How long after its start n8n's durable scheduler abandons a poll that it handed `budgetMs`: the scheduler's ceiling
- * (its poll timeout, or the lease if shorter), of which the budget is what is left after a margin of 20 %, at least
- * 5 s and at most half (n8n 2.41, trigger-execution-context.factory: getExecutePollFunctions). The scheduler starts its
- * clock a moment before the poll starts, so a little of the margin is kept back.
- */
-export function abandonedAfterMs(budgetMs: number): number {
-	const ceiling = budgetMs >= 20_000 ? budgetMs * 1.25 : budgetMs >= 5_000 ? budgetMs + 5_000 : budgetMs * 2;
-	return ceiling - Math.min(1_000, (ceiling - budgetMs) / 4);
-}
-
-/** Keeps the state a poll produced (call only for a poll that n8n did not abandon: see abandonedAfterMs). */
+/** Keeps the state a poll produced (call only for a poll that n8n did not abandon: see schedulers.ts). */
 export function rememberState(key: string, state: WatcherState): void {
 	const now = Date.now();
 	for (const [other, entry] of remembered) if (now - entry.at > REMEMBER_MS) remembered.delete(other);

@@ -5,7 +5,7 @@ import { TASK_TYPES } from './types';
 /**
  * How a task is named in the Task list: `Nightly check (Template Evaluation · …cVdY)`. n8n's resource locator shows
  * only an entry's name (no description) and keeps it as the choice's `cachedResultName`, so the name carries what
- * tells same-name tasks apart: the type and the end of the ID. A task's type and ID never change (§5.5), so the label
+ * tells same-name tasks apart: the type and the end of the ID. A task's type and ID never change (a PATCH cannot change them), so the label
  * kept in a workflow stays true, and Trigger Run and Update read the type back from it without a request.
  */
 

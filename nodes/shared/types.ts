@@ -3,13 +3,18 @@ import type { IDataObject } from 'n8n-workflow';
 export const TASK_TYPES = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION', 'RUN_EXPERIMENT'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
-/** The two types that share one shape: evaluators over a project or a dataset (§5.2 A). */
+/** The two types that share one shape: evaluators over a project or a dataset. */
 export const EVALUATION_TASK_TYPES: TaskType[] = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION'];
+
+/** Whether a task type (in either spelling) is Run Experiment, the one type whose bodies differ from the others. */
+export function isRunExperiment(type: unknown): boolean {
+	return typeof type === 'string' && type.toUpperCase() === 'RUN_EXPERIMENT';
+}
 
 export const TERMINAL_RUN_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type TaskRunStatus = 'PENDING' | 'RUNNING' | (typeof TERMINAL_RUN_STATUSES)[number];
 
-/** A task as Arize returns it (§4.1 of the reference); fields the node does not read stay untyped. */
+/** A task as Arize returns it; fields the node does not read stay untyped. */
 export interface Task extends IDataObject {
 	id: string;
 	name: string;
@@ -19,7 +24,7 @@ export interface Task extends IDataObject {
 	last_run_at: string | null;
 }
 
-/** A task run as Arize returns it (§4.2). */
+/** A task run as Arize returns it. */
 export interface TaskRun extends IDataObject {
 	id: string;
 	task_id: string;

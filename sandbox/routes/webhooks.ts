@@ -10,7 +10,7 @@ import { WEBHOOK_SOURCE_TYPES } from '../webhooks/types.ts';
 import type { DeliveryAttempt, Organization, Webhook, WebhookSubscription } from '../webhooks/types.ts';
 import { containsIgnoringCase } from './filters.ts';
 
-// webhooks-api.md §1: organizations (where webhooks live), webhooks, their test deliveries and delivery attempts,
+// Arize's webhook API (alpha): organizations (where webhooks live), webhooks, their test deliveries and delivery attempts,
 // and webhook subscriptions. Lists are newest first, as Arize documents; auth_token, header values and the HMAC
 // signing secret (except once, on create) never appear in a response.
 

@@ -16,7 +16,7 @@ import {
 import { WEBHOOK_AUTH_TYPES, WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS, WEBHOOK_SOURCE_TYPES } from '../webhooks/types.ts';
 import type { Webhook, WebhookSourceType, WebhookSubscription } from '../webhooks/types.ts';
 
-// Request bodies of POST/PATCH /v2/webhooks and POST /v2/webhook-subscriptions (webhooks-api.md §1), with the
+// Request bodies of POST/PATCH /v2/webhooks and POST /v2/webhook-subscriptions (Arize's WebhooksApi reference), with the
 // sandbox's usual 400/422 line (rules/task-body.ts): 400 for the wrong shape (missing or unknown fields, wrong JSON
 // types, unknown enum values, system-managed fields, an empty PATCH), 422 for values that fail a rule (timeout
 // range, header count and names, a URL that is not http(s), an auth_token on an HMAC webhook, an event that does

@@ -1,5 +1,5 @@
 // Webhooks, their subscriptions and delivery attempts, organizations and prompts, as the sandbox stores them.
-// Shapes follow /work/shared/api/webhooks-api.md (Arize's generated Python client docs) and, for prompts, the
+// Shapes follow Arize's webhook reference (the generated docs of its Python client) and, for prompts, the
 // OpenAPI spec that @arizeai/ax-client 1.28.0 ships.
 
 export const WEBHOOK_AUTH_TYPES = ['BEARER', 'HMAC_SHA256'] as const;

@@ -2,7 +2,7 @@ import { SEED, WEBHOOK_SEED } from '../../sandbox/index.ts';
 import { apiClient, enc, expectProblem, readAllPages, useSandbox } from './helpers.ts';
 import type { ApiResponse } from './helpers.ts';
 
-// webhooks-api.md §1: organizations, webhooks and webhook subscriptions: the exact bodies, the 4xx rules, the lists.
+// Arize's webhook API: organizations, webhooks and webhook subscriptions: the exact bodies, the 4xx rules, the lists.
 
 const ORG = WEBHOOK_SEED.orgIds.main;
 const OTHER_ORG = WEBHOOK_SEED.orgIds.research;

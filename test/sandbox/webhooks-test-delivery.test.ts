@@ -2,7 +2,7 @@ import { WEBHOOK_SEED } from '../../sandbox/index.ts';
 import { enc, expectProblem, useSandbox } from './helpers.ts';
 import { useReceiver } from './webhook-receiver.ts';
 
-// POST /v2/webhooks/{id}/test (webhooks-api.md §1): one delivery now, its outcome in the answer, never retried and
+// POST /v2/webhooks/{id}/test: one delivery now, its outcome in the answer, never retried and
 // never listed in GET /v2/webhooks/{id}/delivery-attempts; the per-test outage switch for 404 and 503.
 
 const TOKEN = 'Bearer n8n-test-token-77';

@@ -1,7 +1,8 @@
 import type { IDataObject, INodeParameters, IPollFunctions } from 'n8n-workflow';
 
 import { ArizeTasksTrigger } from '../../nodes/ArizeTasksTrigger/ArizeTasksTrigger.node';
-import { abandonedAfterMs, forgetPolls } from '../../nodes/ArizeTasksTrigger/overlappingPolls';
+import { forgetPolls } from '../../nodes/ArizeTasksTrigger/overlappingPolls';
+import { abandonedAfterMs } from '../../nodes/ArizeTasksTrigger/schedulers';
 import type { TaskRun } from '../../sandbox/types.ts';
 import { n8nLine, pollTrigger, useArize } from '../arize';
 

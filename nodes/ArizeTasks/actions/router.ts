@@ -8,23 +8,14 @@ import * as taskRun from './taskRun/TaskRun.resource';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 
-const operations: Record<string, Record<string, OperationExecute>> = {
-	task: {
-		create: task.create.execute,
-		delete: task.delete.execute,
-		get: task.get.execute,
-		getAll: task.getAll.execute,
-		trigger: task.trigger.execute,
-		update: task.update.execute,
-	},
-	taskRun: {
-		cancel: taskRun.cancel.execute,
-		get: taskRun.get.execute,
-		getAll: taskRun.getAll.execute,
-		getResults: taskRun.getResults.execute,
-		wait: taskRun.wait.execute,
-	},
-};
+/** Each resource module re-exports its operation modules under their operation values (Task.resource.ts). */
+const resources: Record<string, Record<string, { execute?: OperationExecute } | unknown>> = { task, taskRun };
+
+/** The execute function of an operation of a resource, or undefined when there is none. */
+function operationOf(resource: string, operation: string): OperationExecute | undefined {
+	const module = resources[resource]?.[operation] as { execute?: OperationExecute } | undefined;
+	return typeof module?.execute === 'function' ? module.execute : undefined;
+}
 
 type ItemOutcome = { result: IDataObject | IDataObject[] } | { error: NodeApiError | NodeOperationError; stopped: boolean };
 
@@ -60,14 +51,14 @@ function hintForModel(resource: string, operation: string, error: NodeApiError |
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = operations[resource]?.[operation];
+	const execute = operationOf(resource, operation);
 	if (!execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
 	}
 	const settings = this.getNodeParameter('requestOptions', 0, {}) as IDataObject;
-	// An AI agent runs the `…Tool` variant n8n derives from this node. n8n 2.41 hands a model only the message of a
-	// thrown error (WorkflowExecute.handleNodeExecutionError), so a tool returns the error as an item with a hint on
-	// what to try, unless its On Error setting says Stop Workflow.
+	// An AI agent runs the `…Tool` variant n8n derives from this node. n8n hands a model only the message of a thrown
+	// error, so a tool returns the error as an item with a hint on what to try, unless its On Error setting says Stop
+	// Workflow.
 	const runsAsTool = this.getNode().type.endsWith('Tool');
 	const continueOnFail = this.continueOnFail() || (runsAsTool && this.getNode().onError !== 'stopWorkflow');
 	const gate = useRequestGate(this, readMaxConcurrency(this.getNode(), settings.maxConcurrency), {

@@ -36,8 +36,7 @@ export function wantsSimplified(context: IExecuteFunctions, itemIndex: number): 
 
 /**
  * What a person or a model needs to know about a task: what it is, what it evaluates, which evaluators, when it last
- * ran. Left out: column mappings, query filters, run configuration, user IDs: 286 characters of JSON a task instead of
- * 687 over the sandbox's seed tasks (test/node/agentTool.test.ts).
+ * ran. Left out: column mappings, query filters, run configuration, user IDs (the saving is in test/node/agentTool.test.ts).
  */
 export function simplifyTask(task: Task): IDataObject {
 	const evaluators = Array.isArray(task.evaluators) ? (task.evaluators as IDataObject[]) : [];

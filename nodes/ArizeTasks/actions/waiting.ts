@@ -79,7 +79,7 @@ export function readWaitSettings(context: IExecuteFunctions, itemIndex: number):
 }
 
 /**
- * Polls GET /v2/task-runs/{id} until the run is COMPLETED, FAILED or CANCELLED (§4.2), the timeout passes,
+ * Polls GET /v2/task-runs/{id} until the run is COMPLETED, FAILED or CANCELLED, the timeout passes,
  * or the execution is cancelled. A run that is already terminal costs no request.
  */
 export async function waitForRun(

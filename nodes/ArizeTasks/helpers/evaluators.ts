@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ArizeFunctions } from '../../shared/transport';
 import { arizeApiRequest, arizePath } from '../../shared/transport';
 
-/** What the node reads of an evaluator version (results-api.md §6); HARNESS and REMOTE versions carry no config. */
+/** What the node reads of an evaluator version; HARNESS and REMOTE versions carry no config. */
 export interface EvaluatorVersion extends IDataObject {
 	template_config?: { name?: string; template?: string };
 	code_config?: { name?: string };

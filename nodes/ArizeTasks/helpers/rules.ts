@@ -1,9 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isRunExperiment } from '../../shared/types';
+
 /**
  * The API's validation rules that can be checked before a request is sent, one function per request body.
  * Each returns the first problem as a sentence that names the field as the node shows it, or undefined.
- * Source: §5 of the reference (shared/api/tasks-api.md) and the API pages it was written from.
+ * The rules are Arize's own (docs/arize-api.md); the sandbox enforces them independently.
  */
 
 const MAX_TRIGGER_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
@@ -62,11 +64,11 @@ function runConfigurationProblem(config: unknown): string | undefined {
 	}
 }
 
-/** POST /v2/tasks (§5.2). */
+/** POST /v2/tasks. */
 export function createTaskProblem(body: IDataObject): string | undefined {
 	if (isBlank(body.name)) return 'Name must not be empty';
 
-	if (body.type === 'RUN_EXPERIMENT') {
+	if (isRunExperiment(body.type)) {
 		if (!isBlank(body.project_id)) return 'A Run Experiment task runs on a dataset, not a project';
 		if (isBlank(body.dataset_id)) return 'Dataset is required for a Run Experiment task';
 		return runConfigurationProblem(body.run_configuration);
@@ -90,7 +92,7 @@ export function createTaskProblem(body: IDataObject): string | undefined {
 	return samplingRateProblem(body.sampling_rate) ?? evaluatorsProblem(body.evaluators);
 }
 
-/** PATCH /v2/tasks/{id} (§5.5); the body holds only what changes. */
+/** PATCH /v2/tasks/{id}; the body holds only what changes. */
 export function updateTaskProblem(body: IDataObject): string | undefined {
 	if (Object.keys(body).length === 0) return 'Update Fields: choose at least one field to update';
 	if ('name' in body && isBlank(body.name)) return 'Name must not be empty';
@@ -105,7 +107,7 @@ export function updateTaskProblem(body: IDataObject): string | undefined {
 	return samplingRateProblem(body.sampling_rate);
 }
 
-/** POST /v2/tasks/{id}/trigger for evaluation tasks (§5.8). */
+/** POST /v2/tasks/{id}/trigger for evaluation tasks. */
 export function triggerEvaluationProblem(body: IDataObject): string | undefined {
 	const start = body.data_start_time === undefined ? undefined : Date.parse(String(body.data_start_time));
 	const end = body.data_end_time === undefined ? undefined : Date.parse(String(body.data_end_time));
@@ -122,7 +124,7 @@ export function triggerEvaluationProblem(body: IDataObject): string | undefined 
 	return undefined;
 }
 
-/** POST /v2/tasks/{id}/trigger for Run Experiment tasks (§5.8). */
+/** POST /v2/tasks/{id}/trigger for Run Experiment tasks. */
 export function triggerExperimentProblem(body: IDataObject): string | undefined {
 	if (isBlank(body.experiment_name)) return 'Experiment Name is required to run an experiment';
 	if (body.example_ids !== undefined && body.max_examples !== undefined) {

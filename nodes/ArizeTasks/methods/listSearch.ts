@@ -12,7 +12,7 @@ export async function searchAiIntegrations(this: ILoadOptionsFunctions, filter?:
 }
 
 export async function searchAgentIntegrations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	// The integrations list requires a type (§6).
+	// Only agent integrations can run an AGENT_CALL experiment.
 	return await searchList(this, '/v2/integrations', 'integrations', filter, paginationToken, {
 		describe: (integration) => (integration.description ? String(integration.description) : undefined),
 		qs: { type: 'AGENT' },

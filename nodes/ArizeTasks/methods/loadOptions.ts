@@ -19,7 +19,7 @@ async function loadAll(
 	return items.map((item) => ({ name: String(item.name), value: String(item.id), description: describe(item) }));
 }
 
-/** The evaluator type each evaluation task type runs (§6: the list has no type filter, so the node filters it). */
+/** The evaluator type each evaluation task type runs (the evaluator list has no type filter, so the node filters it). */
 const evaluatorTypeFor: Record<string, string> = { TEMPLATE_EVALUATION: 'TEMPLATE', CODE_EVALUATION: 'CODE' };
 
 /** At most this many templates are read per list, one GET each; further evaluators are listed without variables. */

@@ -134,7 +134,7 @@ function withoutEmptyValues(qs: IDataObject | undefined): IDataObject | undefine
 
 const backoffMs = (retry: number) => FIRST_BACKOFF_MS * 2 ** retry;
 
-/** Retry-After is delta-seconds (§2); without it, back off exponentially. Never wait longer than the cap. */
+/** Arize's Retry-After is in whole seconds; without it, back off exponentially. Never wait longer than the cap. */
 function retryAfterMs(header: string | string[] | undefined, attempt: number): number {
 	const seconds = Number(Array.isArray(header) ? header[0] : header);
 	const wait = Number.isFinite(seconds) && seconds >= 0 ? seconds : 2 ** attempt;

@@ -2,20 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { datasetLocator, projectLocator } from '../../../shared/descriptions';
-import { taskTypeSelector } from './taskType';
-import { createTaskProblem } from '../../helpers/rules';
 import { arizeApiRequest } from '../../../shared/transport';
-import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
+import type { TaskType } from '../../../shared/types';
+import { EVALUATION_TASK_TYPES, isRunExperiment, normaliseTask } from '../../../shared/types';
+import { createTaskProblem } from '../../helpers/rules';
 import { assertValid, booleanFromText, numberFromText, readIdList } from '../common';
-import {
-	evaluatorProperties,
-	isContinuousField,
-	queryFilterField,
-	readEvaluators,
-	readRunConfiguration,
-	runConfigurationProperties,
-	samplingRateField,
-} from './fields';
+import { isContinuousField, queryFilterField, samplingRateField } from './evaluationFields';
+import { evaluatorProperties, readEvaluators } from './evaluatorFields';
+import { readRunConfiguration, runConfigurationProperties } from './runConfigurationFields';
+import { taskTypeSelector } from './taskType';
 
 const properties: INodeProperties[] = [
 	{
@@ -75,15 +70,15 @@ export const description: INodeProperties[] = updateDisplayOptions(
 	properties,
 );
 
-/** The POST /v2/tasks body for the chosen task type (§5.2): only the fields that type takes. */
+/** The POST /v2/tasks body for the chosen task type: only the fields that type takes. */
 function createBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	const param = (name: string, fallback?: unknown) => context.getNodeParameter(name, itemIndex, fallback);
 	const locator = (name: string) =>
 		String(context.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
-	const type = param('taskType') as string;
+	const type = param('taskType') as TaskType;
 	const name = String(param('name')).trim();
 
-	if (type === 'RUN_EXPERIMENT') {
+	if (isRunExperiment(type)) {
 		return {
 			type,
 			name,

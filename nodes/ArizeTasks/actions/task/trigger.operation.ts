@@ -2,14 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { taskLocator } from '../../../shared/descriptions';
-import { taskTypeSelector } from './taskType';
+import { arizePath } from '../../../shared/transport';
+import { EVALUATION_TASK_TYPES, isRunExperiment, normaliseTaskRun } from '../../../shared/types';
 import { triggerEvaluationProblem, triggerExperimentProblem } from '../../helpers/rules';
 import { toIsoTimestamp } from '../../helpers/time';
-import { arizePath } from '../../../shared/transport';
-import { EVALUATION_TASK_TYPES, normaliseTaskRun } from '../../../shared/types';
 import { assertValid, booleanFromText, getTaskId, numberFromText, readIdList } from '../common';
 import { readWaitSettings, waitForRun, waitProperties } from '../waiting';
-import { assertTaskTypeIfKnown, sendForTaskType } from './taskTypeCheck';
+import { chooseTaskType, sendForTaskType, taskTypeSelector } from './taskType';
 
 const properties: INodeProperties[] = [
 	taskLocator,
@@ -196,15 +195,15 @@ function experimentBody(context: IExecuteFunctions, itemIndex: number): IDataObj
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const taskId = getTaskId(this, itemIndex);
-	const typeKnown = assertTaskTypeIfKnown(this, itemIndex, taskId);
-	const runsExperiment = this.getNodeParameter('taskType', itemIndex) === 'RUN_EXPERIMENT';
+	const taskType = chooseTaskType(this, itemIndex, taskId);
+	const runsExperiment = isRunExperiment(taskType.type);
 	const body = runsExperiment ? experimentBody(this, itemIndex) : evaluationBody(this, itemIndex);
 	assertValid(this, (runsExperiment ? triggerExperimentProblem : triggerEvaluationProblem)(body), itemIndex);
 	// Read before the run is started, so bad wait settings cannot leave a run behind with an error.
 	const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) ? readWaitSettings(this, itemIndex) : undefined;
 
 	const run = normaliseTaskRun(
-		await sendForTaskType(this, taskId, typeKnown, {
+		await sendForTaskType(this, taskId, taskType, {
 			method: 'POST',
 			path: arizePath`/v2/tasks/${taskId}/trigger`,
 			body,

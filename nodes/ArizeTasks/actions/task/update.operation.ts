@@ -2,21 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { taskLocator } from '../../../shared/descriptions';
-import { taskTypeSelector } from './taskType';
-import { updateTaskProblem } from '../../helpers/rules';
 import { arizePath } from '../../../shared/transport';
-import { EVALUATION_TASK_TYPES, normaliseTask } from '../../../shared/types';
+import type { TaskType } from '../../../shared/types';
+import { EVALUATION_TASK_TYPES, isRunExperiment, normaliseTask } from '../../../shared/types';
+import { updateTaskProblem } from '../../helpers/rules';
 import { assertValid, booleanFromText, getTaskId, numberFromText } from '../common';
-import {
-	evaluatorProperties,
-	isContinuousField,
-	queryFilterField,
-	readEvaluators,
-	readRunConfiguration,
-	runConfigurationProperties,
-	samplingRateField,
-} from './fields';
-import { assertTaskTypeIfKnown, sendForTaskType } from './taskTypeCheck';
+import { isContinuousField, queryFilterField, samplingRateField } from './evaluationFields';
+import { evaluatorProperties, readEvaluators } from './evaluatorFields';
+import { readRunConfiguration, runConfigurationProperties } from './runConfigurationFields';
+import { chooseTaskType, sendForTaskType, taskTypeSelector } from './taskType';
 
 const properties: INodeProperties[] = [
 	taskLocator,
@@ -78,13 +72,13 @@ export const description: INodeProperties[] = updateDisplayOptions(
 	properties,
 );
 
-/** The PATCH body (§5.5): only what changes, and only fields the task's type accepts. */
-function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject {
+/** The PATCH body: only what changes, and only fields the task's type accepts. */
+function updateBody(context: IExecuteFunctions, itemIndex: number, taskType: TaskType): IDataObject {
 	const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	if (fields.name !== undefined) body.name = String(fields.name).trim();
 
-	if (context.getNodeParameter('taskType', itemIndex) === 'RUN_EXPERIMENT') {
+	if (isRunExperiment(taskType)) {
 		if (context.getNodeParameter('replaceRunConfiguration', itemIndex, false)) {
 			body.run_configuration = readRunConfiguration(context, itemIndex);
 		}
@@ -104,7 +98,7 @@ function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 		}
 		body.query_filter = queryFilter;
 	}
-	// `null` is how the API clears the filter (§5.5).
+	// `null` is how the API clears the filter.
 	if (fields.clearQueryFilter === true) body.query_filter = null;
 	if (context.getNodeParameter('replaceEvaluators', itemIndex, false)) {
 		body.evaluators = readEvaluators(context, itemIndex);
@@ -114,10 +108,10 @@ function updateBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const taskId = getTaskId(this, itemIndex);
-	const typeKnown = assertTaskTypeIfKnown(this, itemIndex, taskId);
-	const body = updateBody(this, itemIndex);
+	const taskType = chooseTaskType(this, itemIndex, taskId);
+	const body = updateBody(this, itemIndex, taskType.type);
 	assertValid(this, updateTaskProblem(body), itemIndex);
-	const task = await sendForTaskType(this, taskId, typeKnown, {
+	const task = await sendForTaskType(this, taskId, taskType, {
 		method: 'PATCH',
 		path: arizePath`/v2/tasks/${taskId}`,
 		body,

@@ -9,7 +9,7 @@ import {
 } from '../../../shared/transport';
 import { evaluationNameOf, fetchEvaluator } from '../../helpers/evaluators';
 import type { Task, TaskRun } from '../../../shared/types';
-import { normaliseTask } from '../../../shared/types';
+import { isRunExperiment, normaliseTask } from '../../../shared/types';
 
 // Arize has no results endpoint (results-api.md): a run's results are read from what it wrote to. A Run Experiment
 // run wrote an experiment; an evaluation task wrote labels onto the runs of its experiments (dataset tasks) or onto
@@ -41,12 +41,12 @@ export async function readRunResults(
 	{ limit, countLabels }: ResultsRequest,
 	itemIndex: number,
 ): Promise<RunResults> {
-	// Only Run Experiment runs carry an experiment (tasks-api.md §4.2).
+	// Only Run Experiment runs carry an experiment.
 	if (run.experiment_id) {
 		return { run, ...(await readExperiments(context, [String(run.experiment_id)], limit, itemIndex)) };
 	}
 	const task = await fetchTaskOfRun(context, run, itemIndex);
-	if (task.type === 'RUN_EXPERIMENT') {
+	if (isRunExperiment(task.type)) {
 		throw new NodeOperationError(context.getNode(), `Task run '${run.id}' has no experiment yet (it is ${run.status})`, {
 			description:
 				'Arize creates the experiment of a Run Experiment run when the run starts. Wait for the run ' +
@@ -141,7 +141,7 @@ async function readExperiment(
 
 /**
  * The spans of the task's project that started inside the run's data window and carry an evaluation of one of the
- * task's evaluators (results-api.md §5.4), each with its evaluations as Arize returns them.
+ * task's evaluators, each with its evaluations as Arize returns them.
  */
 async function readSpans(
 	context: IExecuteFunctions,
@@ -182,8 +182,8 @@ export function spanFilter(task: Task, names: Map<string, string>): string {
 }
 
 /**
- * `eval.<name>` as a filter column. Arize documents no quoting for names with spaces or symbols (results-api.md §5.3,
- * §8 item 7); such names are written in double quotes, which is what SQL-like dialects use for identifiers.
+ * `eval.<name>` as a filter column. Arize documents no quoting for names with spaces or symbols
+ * (docs/arize-api.md, what Arize leaves open); such names are written in double quotes, which is what SQL-like dialects use for identifiers.
  */
 export function evaluationColumn(name: string): string {
 	return /^[A-Za-z0-9_]+$/.test(name) ? `eval.${name}` : `eval."${name.replace(/"/g, '""')}"`;
@@ -191,7 +191,7 @@ export function evaluationColumn(name: string): string {
 
 /**
  * The evaluation name of each of the task's evaluators, by evaluator ID: the name its results are written under,
- * which is the version's eval column name, not the evaluator's display name (results-api.md §6).
+ * which is the version's eval column name, not the evaluator's display name.
  */
 async function readEvaluationNames(
 	context: IExecuteFunctions,

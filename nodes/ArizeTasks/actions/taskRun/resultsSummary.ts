@@ -22,7 +22,7 @@ const FLAT_EVALUATION_KEY = /^eval\.(.+)\.(label|score)$/;
 /**
  * The evaluations on one result, in each shape Arize may use: an `evaluations` list of `{name, label, score}` (spans),
  * an `evaluations` map by name (what `ax experiments export` shows), or flat `eval.<name>.label` / `.score` keys (how
- * experiment runs are written). The wire shape on experiment runs is unconfirmed (results-api.md §8 item 2).
+ * experiment runs are written). Arize does not document the shape on experiment runs (docs/arize-api.md, what Arize leaves open).
  */
 export function evaluationsOf(result: IDataObject): Judgement[] {
 	const byName = new Map<string, Judgement>();
