@@ -121,7 +121,11 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 			settings: { executionOrder: 'v1' },
 		});
 		const testUrl = `${rest.baseUrl}/webhook-test/c4d5e6f7-0a1b-4c2d-8e3f-4a5b6c7d8e9f/webhook`;
+		// n8n 1.x's editor sends the workflow along; 2.x reads it from the database.
+		const { data: settings } = await rest.get<{ data: { versionCli: string } }>('/rest/settings');
+		const { data: workflowData } = await rest.get<{ data: Record<string, unknown> }>(`/rest/workflows/${created.id}`);
 		const { data } = await rest.post<{ data: { waitingForWebhook?: boolean } }>(`/rest/workflows/${created.id}/run`, {
+			...(settings.versionCli.startsWith('1.') && { workflowData }),
 			triggerToStartFrom: { name: TRIGGER },
 		});
 		expect(data.waitingForWebhook).toBe(true);
