@@ -8,6 +8,8 @@ module.exports = {
 	},
 	// The sandbox and nodes talk over real loopback HTTP; nothing else may leave the machine.
 	testTimeout: 20000,
+	// Every exchange with a sandbox is checked against Arize's published spec (test/conformance/every-sandbox.ts).
+	setupFilesAfterEnv: ['<rootDir>/test/conformance/every-sandbox.ts'],
 	// Suites with it.concurrent (e.g. the secrets sweep) give each case its own sandbox.
 	maxConcurrency: 16,
 };

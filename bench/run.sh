@@ -7,9 +7,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source scripts/node24.sh
 npm run build --silent >/dev/null
-# In a subshell: n8n-lib.sh also exports settings for running n8n, which the benchmarks do not want. With --no-install
-# (CI, while n8n installs in the background) the HTTP Request node is compared only if n8n is already there.
-if [[ " $* " != *" --no-install "* ]]; then (ROOT="$root" && source scripts/n8n-lib.sh && ensure_n8n); fi
+# With --no-install (CI, while n8n installs in the background) the HTTP Request node is compared only if n8n is
+# already there.
+if [[ " $* " != *" --no-install "* ]]; then
+  node --disable-warning=MODULE_TYPELESS_PACKAGE_JSON scripts/orchestrator/cli.ts install-n8n 2
+fi
 rm -rf bench/.build
 node_modules/.bin/tsc -p bench/tsconfig.json
 # The harness names nodes after the package.json two folders above it (test/harness/environment.ts).

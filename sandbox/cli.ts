@@ -1,12 +1,15 @@
-import { DEFAULT_API_KEY, startSandbox } from './index.ts';
-import type { Sandbox } from './index.ts';
+import { DEFAULT_API_KEY, RUN_ORDERS, startSandbox } from './index.ts';
+import type { RunOrder, Sandbox } from './index.ts';
 import { DataFile } from './persistence.ts';
 
 // Usage: node sandbox/cli.ts [--port 4010] [--host 127.0.0.1] [--run-duration-ms 3000] [--no-seed]
 //                            [--latency 0] [--jitter 0] [--data-file PATH] [--webhook-retry-delays 1000,5000,25000]
+//                            [--run-order newest|oldest|shuffled]
 // Environment: SANDBOX_PORT, SANDBOX_API_KEY, SANDBOX_RUN_DURATION_MS, SANDBOX_LATENCY_MS, SANDBOX_JITTER_MS,
-// SANDBOX_WEBHOOK_RETRY_DELAYS_MS.
+// SANDBOX_WEBHOOK_RETRY_DELAYS_MS, SANDBOX_RUN_ORDER.
 // --webhook-retry-delays: ms to wait before each retry of a failed webhook delivery ('' or 'none': no retries).
+// --run-order: how a task's runs are listed; newest first (the default, what Arize documents), oldest first, or in an
+// order with no relation to time (to try a client that must not rely on the order).
 // --latency/--jitter (ms) delay every answer like a network round trip. Stops cleanly on SIGINT/SIGTERM.
 // --data-file keeps the data across restarts (sandbox/persistence.ts): loaded at start (the seed when the file does
 // not exist yet), saved within half a second of every request and on SIGINT/SIGTERM; delete the file to start over.
@@ -70,6 +73,11 @@ async function main(): Promise<void> {
 	const apiKey = process.env.SANDBOX_API_KEY || DEFAULT_API_KEY;
 	const latencyMs = integer(option('latency') ?? process.env.SANDBOX_LATENCY_MS, 0, 'latency');
 	const jitterMs = integer(option('jitter') ?? process.env.SANDBOX_JITTER_MS, 0, 'jitter');
+	const runOrder = option('run-order') ?? process.env.SANDBOX_RUN_ORDER ?? 'newest';
+	if (!(RUN_ORDERS as readonly string[]).includes(runOrder)) {
+		console.error(`Invalid run order: ${runOrder} (one of ${RUN_ORDERS.join(', ')})`);
+		process.exit(2);
+	}
 	const sandbox = await startSandbox({
 		port: integer(option('port') ?? process.env.SANDBOX_PORT, 4010, 'port'),
 		host: option('host') ?? '127.0.0.1',
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
 		latencyMs,
 		jitterMs,
 		webhookRetryDelaysMs: delays(option('webhook-retry-delays') ?? process.env.SANDBOX_WEBHOOK_RETRY_DELAYS_MS),
+		runOrder: runOrder as RunOrder,
 	});
 	// Loaded before this turn of the event loop ends, so no request is answered from the seed first.
 	const dataPath = option('data-file');
@@ -95,6 +104,7 @@ async function main(): Promise<void> {
 	console.log(`Arize sandbox listening on ${sandbox.url}`);
 	console.log(keyHint(apiKey));
 	console.log(latencyHint(latencyMs, jitterMs));
+	console.log(`Runs listed: ${runOrder === 'shuffled' ? 'in no order' : `${runOrder} first`}`);
 	console.log(dataHint(dataFile, loaded));
 	const retries = sandbox.webhooks.retryDelaysMs.map((ms) => `${ms} ms`).join(', ');
 	console.log(`Webhook delivery retries: ${retries ? `after ${retries}` : 'none'}`);

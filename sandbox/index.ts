@@ -3,19 +3,23 @@ import type { AddressInfo } from 'node:net';
 
 import { Faults } from './faults.ts';
 import { createRequestListener } from './server.ts';
-import type { RecordedRequest, ServerState } from './server.ts';
-import { Store } from './store.ts';
+import type { ExchangeObserver, RecordedRequest, ServerState } from './server.ts';
+import { seedStore } from './seed.ts';
+import { seedResults } from './seed-results.ts';
+import { RUN_ORDERS, Store } from './store.ts';
+import type { RunOrder } from './store.ts';
+import { seedOrganizationsAndPrompts } from './webhooks/seed.ts';
 import { SandboxWebhooks } from './webhooks/events.ts';
 
 // The Arize sandbox: a local, contract-faithful stand-in for Arize AX's v2 REST API (tasks, task runs, the lookup
-// lists, and the experiments, spans and evaluator versions a run's results are read from), following
-// /work/shared/api/tasks-api.md and results-api.md. Start one per test file with startSandbox({ port: 0 }).
+// lists, and the experiments, spans and evaluator versions a run's results are read from), following Arize's
+// published spec (the types `@arizeai/ax-client` ships). Start one per test file with startSandbox({ port: 0 }).
 
-export type { RecordedRequest } from './server.ts';
+export type { Exchange, ExchangeObserver, RecordedRequest } from './server.ts';
 export type { Fault, FaultOptions } from './faults.ts';
 export { Faults } from './faults.ts';
-export { Store, createStore } from './store.ts';
-export type { FinishCounts, RunInput, SpanInput, StoreOptions, TaskInput } from './store.ts';
+export { RUN_ORDERS, Store } from './store.ts';
+export type { FinishCounts, RunInput, RunOrder, SpanInput, StoreOptions, TaskInput } from './store.ts';
 export { SEED, SEED_EXAMPLE_IDS } from './seed.ts';
 export { encodeId } from './ids.ts';
 export type * from './types.ts';
@@ -27,11 +31,44 @@ export type * from './webhooks/types.ts';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key';
 
+/**
+ * The seed: spaces, datasets, evaluators, integrations and tasks with their runs, the results those runs left, then
+ * the organizations and prompts webhooks are made for.
+ */
+function loadSeed(store: Store): void {
+	seedStore(store);
+	seedResults(store);
+	seedOrganizationsAndPrompts(store);
+}
+
+/** A store as startSandbox makes one: the seed loaded (seed: false leaves it empty), runs 3 s long by default. */
+export function createStore(options: { seed?: boolean; runDurationMs?: number } = {}): Store {
+	return new Store({ load: options.seed === false ? undefined : loadSeed, runDurationMs: options.runDurationMs });
+}
+
+const everySandboxObservers = new Set<ExchangeObserver>();
+
+/**
+ * Hands every routed exchange of every sandbox started from now on to `observer` (the test suites' spec recorder);
+ * returns the function that stops it.
+ */
+export function observeEverySandbox(observer: ExchangeObserver): () => void {
+	everySandboxObservers.add(observer);
+	return () => everySandboxObservers.delete(observer);
+}
+
 const DEFAULT_BACKLOG = 2048;
 
 function milliseconds(value: number, name: string): number {
 	if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number ≥ 0, got ${value}`);
 	return value;
+}
+
+function runOrder(order: string): RunOrder {
+	if (!(RUN_ORDERS as readonly string[]).includes(order)) {
+		throw new RangeError(`runOrder must be one of ${RUN_ORDERS.join(', ')}, got ${order}`);
+	}
+	return order as RunOrder;
 }
 
 export interface SandboxOptions {
@@ -45,6 +82,8 @@ export interface SandboxOptions {
 	seed?: boolean;
 	/** How long a triggered run takes from PENDING through RUNNING to COMPLETED; default 3000. */
 	runDurationMs?: number;
+	/** The order of GET /v2/tasks/{id}/runs: 'newest' first (the default, what Arize documents), 'oldest' or 'shuffled'. */
+	runOrder?: RunOrder;
 	/**
 	 * Simulated network round trip: every answer (normal, problem and injected faults, hang excepted) is written
 	 * latencyMs plus a random 0…jitterMs after the request was read; the request is recorded and applied to the store
@@ -59,6 +98,8 @@ export interface SandboxOptions {
 	 * about a second later.
 	 */
 	backlog?: number;
+	/** Called with every routed request and its answer (see Exchange), besides those of observeEverySandbox. */
+	observe?: ExchangeObserver;
 	/**
 	 * Waits before each retry of a failed webhook delivery (no 2xx answer); its length is the number of retries.
 	 * Default DEFAULT_RETRY_DELAYS_MS (1 s, 5 s, 25 s); tests use a few ms. sandbox.webhooks.setRetryDelaysMs changes it.
@@ -78,10 +119,15 @@ export interface Sandbox {
 	requests: RecordedRequest[];
 	/** Empties `requests`; requests still in flight keep counting in inFlight and still get their status and answeredAt. */
 	clearRequests(): void;
-	/** When on, every enum value in responses is lowercase, like the older docs; requests accept any casing anyway. */
+	/**
+	 * The older-docs mode: while on, every enum value in responses is lowercase and requests may spell enums in any
+	 * casing, as the older docs did. Off (the default), responses and requests use the spec's UPPERCASE only.
+	 */
 	setLowercaseEnums(on: boolean): void;
 	/** Applies to runs triggered from now on. */
 	setRunDurationMs(ms: number): void;
+	/** The order of every runs listing from now on (see SandboxOptions.runOrder). */
+	setRunOrder(order: RunOrder): void;
 	/** Applies to answers that become due from now on (see SandboxOptions.latencyMs); setLatency(0) turns it off. */
 	setLatency(latencyMs: number, jitterMs?: number): void;
 	/** Requests in flight now: arrived, and their answer not yet fully written (nor their socket closed). */
@@ -95,7 +141,8 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-	const store = new Store({ seed: options.seed ?? true, runDurationMs: options.runDurationMs ?? 3000 });
+	const store = createStore({ seed: options.seed, runDurationMs: options.runDurationMs });
+	store.runOrder = runOrder(options.runOrder ?? 'newest');
 	const state: ServerState = {
 		store,
 		faults: new Faults(),
@@ -107,6 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		inFlight: 0,
 		maxInFlight: 0,
 		timers: new Set(),
+		observers: new Set([...everySandboxObservers, ...(options.observe ? [options.observe] : [])]),
 	};
 	const webhooks = new SandboxWebhooks(store, options.webhookRetryDelaysMs);
 	const server = createServer(createRequestListener(state));
@@ -137,6 +185,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 		setRunDurationMs: (ms) => {
 			store.runDurationMs = ms;
+		},
+		setRunOrder: (order) => {
+			store.runOrder = runOrder(order);
 		},
 		setLatency: (latencyMs, jitterMs = 0) => {
 			milliseconds(jitterMs, 'jitterMs');

@@ -19,7 +19,9 @@ import type { Store } from './store.ts';
 // Written safely: into FILE.tmp-<pid>, flushed to disk, then renamed over FILE (an atomic replace), so a kill at any
 // moment leaves either the previous file or the new one, never half of one.
 
-const FORMAT = 'n8n-nodes-arize sandbox data 1';
+// Raised whenever a stored record's shape changes (2: integrations and evaluator versions as the spec has them), so
+// an older file is refused with a hint instead of being served in a shape the spec does not allow.
+const FORMAT = 'n8n-nodes-arize sandbox data 2';
 /** Marks a Map inside the JSON: {"<MAP_TAG>": [[key, value], …]}. */
 const MAP_TAG = '__sandboxMap__';
 

@@ -3,6 +3,7 @@ import type { Store } from './store.ts';
 import type {
 	AiIntegration,
 	Dataset,
+	DatasetExample,
 	Evaluator,
 	EvaluatorVersion,
 	Experiment,
@@ -40,10 +41,9 @@ export function presentTask(task: Task, store: Store, casing: EnumCasing): JsonO
 		})),
 		experiment_ids: [...task.experiment_ids],
 	};
-	// §4.1: run_configuration belongs to RUN_EXPERIMENT tasks only; other tasks leave the key out.
-	if (task.type === 'RUN_EXPERIMENT') {
-		body.run_configuration = task.run_configuration ? presentRunConfiguration(task.run_configuration, casing) : null;
-	}
+	// run_configuration belongs to RUN_EXPERIMENT tasks; the spec says it is null on the others.
+	body.run_configuration =
+		task.type === 'RUN_EXPERIMENT' && task.run_configuration ? presentRunConfiguration(task.run_configuration, casing) : null;
 	body.last_run_at = task.last_run_at;
 	body.created_at = task.created_at;
 	body.updated_at = task.updated_at;
@@ -84,7 +84,8 @@ export function presentSpace(space: Space): JsonObject {
 	return {
 		id: space.id,
 		name: space.name,
-		description: space.description,
+		// The spec's description is a string, never null: a space without one answers ''.
+		description: space.description ?? '',
 		is_private: space.is_private,
 		created_at: space.created_at,
 	};
@@ -94,7 +95,7 @@ export function presentProject(project: Project): JsonObject {
 	return { id: project.id, name: project.name, space_id: project.space_id, created_at: project.created_at };
 }
 
-/** §6: the dataset list leaves out versions; GET /v2/datasets/{id} includes them. */
+/** The dataset list leaves out versions; GET /v2/datasets/{id} includes them. */
 export function presentDataset(dataset: Dataset, withVersions: boolean): JsonObject {
 	const body: JsonObject = {
 		id: dataset.id,
@@ -103,8 +104,26 @@ export function presentDataset(dataset: Dataset, withVersions: boolean): JsonObj
 		created_at: dataset.created_at,
 		updated_at: dataset.updated_at,
 	};
-	if (withVersions) body.versions = dataset.versions.map((version) => ({ ...version }));
+	if (withVersions) {
+		body.versions = dataset.versions.map((version) => ({
+			id: version.id,
+			name: version.name,
+			dataset_id: dataset.id,
+			created_at: version.created_at,
+			updated_at: version.updated_at ?? version.created_at,
+		}));
+	}
 	return body;
+}
+
+/**
+ * An example: id, created_at, updated_at, then its fields. Examples are written with a dataset version, so one without
+ * its own times shows the first version's (the dataset's creation, when it has no versions).
+ */
+export function presentDatasetExample(example: DatasetExample, dataset: Dataset): JsonObject {
+	const { id, ...fields } = structuredClone(example);
+	const written = dataset.versions[0]?.created_at ?? dataset.created_at;
+	return { id, created_at: written, updated_at: written, ...fields };
 }
 
 export function presentExperiment(experiment: Experiment): JsonObject {
@@ -190,8 +209,13 @@ export function presentEvaluatorVersion(version: EvaluatorVersion, evaluator: Ev
 		};
 	}
 	if (type === 'CODE' && version.code_config) {
-		const config = version.code_config;
-		body.code_config = { ...structuredClone(config), type: casing(config.type), data_granularity: optionalEnum(config.data_granularity) };
+		const config = structuredClone(version.code_config);
+		body.code_config = {
+			...config,
+			type: casing(config.type),
+			data_granularity: optionalEnum(config.data_granularity),
+			...(config.managed_evaluator === undefined ? {} : { managed_evaluator: casing(config.managed_evaluator) }),
+		};
 	}
 	return body;
 }
@@ -204,35 +228,51 @@ export function presentEvaluatorWithVersion(evaluator: Evaluator, version: Evalu
 	};
 }
 
-export function presentAiIntegration(integration: AiIntegration, casing: EnumCasing): JsonObject {
+/** An integration's scope: the space it was made in (and that space's organization). */
+function scopings(store: Store, spaceId: string): JsonObject[] {
+	return [{ organization_id: store.spaces.get(spaceId)?.org_id ?? null, space_id: spaceId }];
+}
+
+export function presentAiIntegration(integration: AiIntegration, store: Store, casing: EnumCasing): JsonObject {
 	return {
 		id: integration.id,
 		name: integration.name,
 		provider: casing(integration.provider),
+		has_api_key: integration.has_api_key,
 		model_names: [...integration.model_names],
-		space_id: integration.space_id,
+		enable_default_models: integration.enable_default_models,
+		function_calling_enabled: integration.function_calling_enabled,
+		auth_type: casing('DEFAULT'),
+		scopings: scopings(store, integration.space_id),
 		created_at: integration.created_at,
+		updated_at: integration.updated_at,
+		created_by_user_id: integration.created_by_user_id,
 	};
 }
 
-/** §6 /v2/integrations: LLM entries carry config.provider, AGENT entries a description. */
-export function presentIntegration(integration: AiIntegration | Integration, casing: EnumCasing): JsonObject {
+/** /v2/integrations: LLM entries carry their provider in `config`; AGENT entries a description and the agent's config. */
+export function presentIntegration(integration: AiIntegration | Integration, store: Store, casing: EnumCasing): JsonObject {
+	const common = { id: integration.id, name: integration.name };
+	const times = { created_at: integration.created_at, updated_at: integration.updated_at, created_by_user_id: integration.created_by_user_id };
 	if ('provider' in integration) {
 		return {
-			id: integration.id,
-			name: integration.name,
+			...common,
 			type: casing('LLM'),
-			config: { provider: casing(integration.provider), model_names: [...integration.model_names] },
-			space_id: integration.space_id,
-			created_at: integration.created_at,
+			scopings: scopings(store, integration.space_id),
+			...times,
+			config: {
+				provider: casing(integration.provider),
+				has_api_key: integration.has_api_key,
+				is_function_calling_enabled: integration.function_calling_enabled,
+			},
 		};
 	}
 	return {
-		id: integration.id,
-		name: integration.name,
+		...common,
 		type: casing(integration.type),
 		description: integration.description,
-		space_id: integration.space_id,
-		created_at: integration.created_at,
+		scopings: scopings(store, integration.space_id),
+		...times,
+		config: { endpoint: integration.endpoint, has_headers: false, input_schema: structuredClone(integration.input_schema), request_presets: [] },
 	};
 }

@@ -1,7 +1,6 @@
 import { checkColumns, FilterError, matches, parseFilter } from './filter.ts';
 import type { ColumnResolver, FilterExpr } from './filter.ts';
 import { stableNumber } from './run-outcomes.ts';
-import type { Store } from './store.ts';
 import type {
 	Dataset,
 	Evaluation,
@@ -19,6 +18,16 @@ import type {
 // per selected example; an evaluation run writes labels under each evaluator's evaluation name onto the spans or
 // experiment runs it covered. Every outcome is derived from ids (stableNumber), so the same data gives the same
 // labels, errors and samples on every run of the tests.
+
+/** The part of the store a run's effects read and write (the store's own class has it; no import of it here). */
+export interface EffectsStore {
+	readonly evaluators: ReadonlyMap<string, Evaluator>;
+	readonly experiments: ReadonlyMap<string, Experiment>;
+	readonly datasets: ReadonlyMap<string, Dataset>;
+	experimentRunsOf(experimentId: string): ExperimentRun[];
+	addExperimentRuns(experimentId: string, runs: Array<Partial<ExperimentRun>>): ExperimentRun[];
+	spansOf(projectId: string): Span[];
+}
 
 export interface RunOutcome {
 	/** COMPLETED normally; CANCELLED when everything it matched was already labelled (tasks-api.md §4.2). */
@@ -238,7 +247,7 @@ function experimentRunItem(run: ExperimentRun): EvaluationItem {
  * skip where the item already had that evaluation and override_evaluations is false. Items outside the sample or not
  * matching an evaluator's query_filter are not counted.
  */
-export function writeEvaluations(store: Store, task: Task, scope: EvaluationScope): RunOutcome {
+export function writeEvaluations(store: EffectsStore, task: Task, scope: EvaluationScope): RunOutcome {
 	try {
 		const isProject = task.project_id !== null;
 		const taskFilter = compileFilter(task.query_filter, "The task's query_filter", isProject);
@@ -280,7 +289,7 @@ export function writeEvaluations(store: Store, task: Task, scope: EvaluationScop
 }
 
 /** The project's spans that start in the window and fall in the sample, oldest first (the order a run works in). */
-function projectItems(store: Store, task: Task, scope: EvaluationScope): EvaluationItem[] {
+function projectItems(store: EffectsStore, task: Task, scope: EvaluationScope): EvaluationItem[] {
 	if (!scope.window) return [];
 	const { start, end } = scope.window;
 	const startMs = Date.parse(start);
@@ -295,7 +304,7 @@ function projectItems(store: Store, task: Task, scope: EvaluationScope): Evaluat
 		.map(spanItem);
 }
 
-function datasetItems(store: Store, task: Task, scope: EvaluationScope): EvaluationItem[] {
+function datasetItems(store: EffectsStore, task: Task, scope: EvaluationScope): EvaluationItem[] {
 	const experimentIds = scope.experiment_ids?.length ? scope.experiment_ids : task.experiment_ids;
 	return experimentIds.flatMap((experimentId) => store.experimentRunsOf(experimentId).map(experimentRunItem));
 }
@@ -362,7 +371,7 @@ export function experimentRunsFor(
 }
 
 /** Fills a provisioned experiment with its runs; the run's counts are what was written. */
-export function runExperiment(store: Store, task: Task, experimentId: string, exampleIds: string[]): RunOutcome {
+export function runExperiment(store: EffectsStore, task: Task, experimentId: string, exampleIds: string[]): RunOutcome {
 	const experiment = store.experiments.get(experimentId);
 	if (!experiment) return { status: 'COMPLETED', counts: { ...ZERO }, failure_reason: null };
 	const dataset = store.datasets.get(experiment.dataset_id);

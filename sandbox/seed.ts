@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 
 import { seededId } from './ids.ts';
 import type { Store } from './store.ts';
-import { seedResults } from './seed-results.ts';
 import type { EvaluatorVersion, RunStatus, TaskRunCounts } from './types.ts';
 
 // Realistic seed data: one space with two projects, a dataset with versions, examples and three experiments,
 // four evaluators, two LLM integrations and one agent integration, and twelve tasks covering every task type and
-// run-configuration variant with a few finished runs each. Ids are deterministic so tests can name them.
+// run-configuration variant with a few finished runs each. Ids are deterministic so tests can name them. The results
+// those runs left (spans, experiment runs, evaluations) are seed-results.ts; index.ts loads both into a store.
 
 const taskIds = {
 	/** Project, continuous TEMPLATE_EVALUATION; its id contains '+'. */
@@ -124,6 +124,7 @@ interface SeedRun {
 }
 
 export function seedStore(store: Store): void {
+	store.userId = SEED.userId;
 	const space = { id: SEED.spaceId, created_at: '2026-01-12T09:15:00.000Z' };
 	store.spaces.set(space.id, {
 		...space,
@@ -147,8 +148,8 @@ export function seedStore(store: Store): void {
 		created_at: '2026-03-02T08:30:00.000Z',
 		updated_at: '2026-09-18T13:05:00.000Z',
 		versions: [
-			{ id: SEED.datasetVersionIds.v1, name: 'v1', created_at: '2026-03-02T08:30:00.000Z' },
-			{ id: SEED.datasetVersionIds.v2, name: 'v2 (edge cases added)', created_at: '2026-09-18T13:05:00.000Z' },
+			{ id: SEED.datasetVersionIds.v1, name: 'v1', created_at: '2026-03-02T08:30:00.000Z', updated_at: '2026-03-02T08:30:00.000Z' },
+			{ id: SEED.datasetVersionIds.v2, name: 'v2 (edge cases added)', created_at: '2026-09-18T13:05:00.000Z', updated_at: '2026-09-18T13:05:00.000Z' },
 		],
 		examples: SEED_EXAMPLE_IDS.map((id, i) => {
 			const [question, expected_answer] = QUESTIONS[i % QUESTIONS.length];
@@ -169,30 +170,47 @@ export function seedStore(store: Store): void {
 	store.aiIntegrations.set(SEED.aiIntegrationIds.openai, {
 		id: SEED.aiIntegrationIds.openai,
 		name: 'OpenAI Production',
-		provider: 'OPENAI',
+		provider: 'OPEN_AI',
 		model_names: ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini'],
+		has_api_key: true,
+		enable_default_models: true,
+		function_calling_enabled: true,
 		space_id: SEED.spaceId,
 		created_at: '2026-01-12T09:30:00.000Z',
+		updated_at: '2026-06-03T10:12:00.000Z',
+		created_by_user_id: SEED.userId,
 	});
 	store.aiIntegrations.set(SEED.aiIntegrationIds.anthropic, {
 		id: SEED.aiIntegrationIds.anthropic,
 		name: 'Anthropic',
 		provider: 'ANTHROPIC',
 		model_names: ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-1'],
+		has_api_key: true,
+		enable_default_models: false,
+		function_calling_enabled: true,
 		space_id: SEED.spaceId,
 		created_at: '2026-04-22T14:00:00.000Z',
+		updated_at: '2026-04-22T14:00:00.000Z',
+		created_by_user_id: SEED.otherUserId,
 	});
 	store.integrations.set(SEED.agentIntegrationId, {
 		id: SEED.agentIntegrationId,
 		name: 'Support Agent (staging)',
 		type: 'AGENT',
 		description: 'LangGraph support agent behind the staging gateway; accepts {"message": string, "session": object}.',
+		endpoint: 'https://agents.staging.example.com/support/invoke',
+		input_schema: {
+			type: 'object',
+			properties: { message: { type: 'string' }, session: { type: 'object' } },
+			required: ['message'],
+		},
 		space_id: SEED.spaceId,
 		created_at: '2026-08-04T12:20:00.000Z',
+		updated_at: '2026-08-04T12:20:00.000Z',
+		created_by_user_id: SEED.userId,
 	});
 
 	seedTasks(store);
-	seedResults(store);
 }
 
 const HALLUCINATION_TEMPLATE =
@@ -214,8 +232,15 @@ function template(name: string, text: string, choices: Record<string, number>, i
 			template: text,
 			classification_choices: choices,
 			include_explanations,
+			use_function_calling_if_available: true,
 			data_granularity: 'SPAN',
 			direction: 'MAXIMIZE',
+			llm_config: {
+				ai_integration_id: SEED.aiIntegrationIds.openai,
+				model_name: 'gpt-4o-mini',
+				invocation_parameters: { temperature: 0 },
+				provider_parameters: {},
+			},
 		},
 	};
 }
@@ -239,7 +264,7 @@ function seedEvaluators(store: Store): void {
 			['Rename the eval column to relevance; explain each label', template(names.relevance, RELEVANCE_TEMPLATE, relevanceChoices, true)],
 		] },
 		{ id: ids.jsonFormat, name: 'JSON Format Check', type: 'CODE', description: 'Python check that the output parses as JSON and matches the reply schema.', created_at: '2026-05-06T09:00:00.000Z', updated_at: '2026-11-03T11:10:00.000Z', versionIds: versions.jsonFormat, specs: [
-			['Initial version', { type: 'CODE', code_config: { name: names.jsonFormat, type: 'CUSTOM', data_granularity: 'SPAN', code: JSON_FORMAT_CODE } }],
+			['Initial version', { type: 'CODE', code_config: { name: names.jsonFormat, type: 'CUSTOM', data_granularity: 'SPAN', variables: ['output'], code: JSON_FORMAT_CODE } }],
 		] },
 		{ id: ids.answerCorrectness, name: 'Answer Correctness (harness)', type: 'HARNESS', description: 'Compares answers with expected_answer from the golden set.', created_at: '2026-06-30T13:00:00.000Z', updated_at: '2026-06-30T13:00:00.000Z', versionIds: versions.answerCorrectness, specs: [
 			['Initial version', { type: 'HARNESS' }],

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
-import { lowerCaseEnums, upperCaseEnums } from './enums.ts';
+import { handleInMode, lowerCaseEnums, upperCaseEnums } from './enums.ts';
 import type { Fault, Faults } from './faults.ts';
 import { ApiError, problemBody } from './problems.ts';
 import { matchRoute } from './router.ts';
@@ -32,6 +32,26 @@ export interface RecordedRequest {
 	answeredAt: number | undefined;
 }
 
+/**
+ * One routed request and its answer, as handed to exchange observers (injected faults are not routed and not
+ * observed). Bodies are the parsed JSON; the answer's body is undefined when it has none (204).
+ */
+export interface Exchange {
+	method: string;
+	/** The route's pattern, e.g. '/v2/tasks/:task_id'; undefined when no route was matched (401, 404, 405). */
+	pattern: string | undefined;
+	/** The path as received, still percent-encoded. */
+	path: string;
+	query: Record<string, string>;
+	requestBody: unknown;
+	status: number;
+	responseBody: unknown;
+	/** True while the older-docs mode (setLowercaseEnums) was on. */
+	olderDocs: boolean;
+}
+
+export type ExchangeObserver = (exchange: Exchange) => void;
+
 export interface ServerState {
 	store: Store;
 	faults: Faults;
@@ -47,6 +67,8 @@ export interface ServerState {
 	maxInFlight: number;
 	/** Answers waiting for their latency; cleared when the sandbox closes. */
 	timers: Set<ReturnType<typeof setTimeout>>;
+	/** Called with every routed exchange when it is answered (before any latency). */
+	observers: ReadonlySet<ExchangeObserver>;
 }
 
 /** Milliseconds since the epoch with sub-millisecond precision, monotonic within the process. */
@@ -252,6 +274,7 @@ function route(
 	query: URLSearchParams,
 ): Answer | Promise<Answer> {
 	const { method, path: rawPath } = record;
+	let pattern: string | undefined;
 	try {
 		if (!authenticated(req, state.apiKeys)) {
 			// §2: 401 problem; the detail never repeats the key that was sent.
@@ -282,23 +305,46 @@ function route(
 				}
 			},
 		};
-		const reply = match.route.handler(context);
-		if (reply instanceof Promise) return reply.then((later) => answerWith(res, record, later), (error: unknown) => problemAnswer(res, record, error));
-		return answerWith(res, record, reply);
+		pattern = match.route.pattern;
+		// The older-docs mode applies to what the handler reads before it first waits (every body and query it checks).
+		const reply = handleInMode(state.lowercaseEnums, () => match.route.handler(context));
+		if (reply instanceof Promise) {
+			return reply.then(
+				(later) => answerWith(state, res, record, pattern, later),
+				(error: unknown) => problemAnswer(state, res, record, pattern, error),
+			);
+		}
+		return answerWith(state, res, record, pattern, reply);
 	} catch (error) {
-		return problemAnswer(res, record, error);
+		return problemAnswer(state, res, record, pattern, error);
 	}
 }
 
-function answerWith(res: ServerResponse, record: RecordedRequest, reply: Reply): Answer {
+function answerWith(state: ServerState, res: ServerResponse, record: RecordedRequest, pattern: string | undefined, reply: Reply): Answer {
 	// Serialised now, so a later change to the store cannot show in a delayed answer.
 	const text = reply.body === undefined ? undefined : JSON.stringify(reply.body);
+	observe(state, record, pattern, reply.status, text);
 	return () => send(res, record, reply.status, text === undefined ? undefined : JSON_TYPE, text);
 }
 
-function problemAnswer(res: ServerResponse, record: RecordedRequest, error: unknown): Answer {
-	if (error instanceof ApiError) return () => sendProblem(res, record, error);
-	console.error('[arize-sandbox] internal error', error);
-	const internal = new ApiError(500, `Internal sandbox error: ${(error as Error).message}`);
-	return () => sendProblem(res, record, internal);
+function problemAnswer(state: ServerState, res: ServerResponse, record: RecordedRequest, pattern: string | undefined, error: unknown): Answer {
+	const problem = error instanceof ApiError ? error : new ApiError(500, `Internal sandbox error: ${(error as Error).message}`);
+	if (!(error instanceof ApiError)) console.error('[arize-sandbox] internal error', error);
+	observe(state, record, pattern, problem.status, JSON.stringify(problemBody(problem.status, problem.message, record.path)));
+	return () => sendProblem(res, record, problem);
+}
+
+function observe(state: ServerState, record: RecordedRequest, pattern: string | undefined, status: number, text: string | undefined): void {
+	if (state.observers.size === 0) return;
+	const exchange: Exchange = {
+		method: record.method,
+		pattern,
+		path: record.path,
+		query: { ...record.query },
+		requestBody: structuredClone(record.body),
+		status,
+		responseBody: text === undefined ? undefined : JSON.parse(text),
+		olderDocs: state.lowercaseEnums,
+	};
+	for (const observer of state.observers) observer(exchange);
 }

@@ -11,8 +11,6 @@ import {
 	plannedCounts,
 	USER_CANCEL_REASON,
 } from './run-outcomes.ts';
-import { seedStore, SEED } from './seed.ts';
-import { seedOrganizationsAndPrompts } from './webhooks/seed.ts';
 import type { DeliveryAttempt, Organization, Prompt, PromptVersion, Webhook, WebhookSubscription } from './webhooks/types.ts';
 import type {
 	AiIntegration,
@@ -34,8 +32,11 @@ import type {
 import { SPAN_KINDS, SPAN_STATUS_CODES } from './types.ts';
 
 export interface StoreOptions {
-	/** Load the realistic seed data (seed.ts). Default true. */
-	seed?: boolean;
+	/**
+	 * Fills the store when it is made and again on every reset(): the sandbox's seed, as createStore (index.ts) passes
+	 * it. Without it the store starts empty.
+	 */
+	load?: (store: Store) => void;
 	/** How long a triggered run takes from PENDING to COMPLETED. Default 3000. */
 	runDurationMs?: number;
 }
@@ -47,6 +48,10 @@ export type TaskInput = Partial<Omit<Task, 'evaluators'>> & {
 };
 
 export type RunInput = Partial<TaskRun>;
+
+/** How GET /v2/tasks/{id}/runs orders a task's runs (see Store.listedRunsOf). */
+export const RUN_ORDERS = ['newest', 'oldest', 'shuffled'] as const;
+export type RunOrder = (typeof RUN_ORDERS)[number];
 
 /**
  * addSpans input: any span field, with context (trace_id, span_id) filled in where left out. kind and status_code
@@ -99,6 +104,8 @@ const FIRST_RUNTIME_NUMBER = 70_001;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A deterministic lowercase hex id (OpenTelemetry trace ids are 32 hex digits, span ids 16). */
+/** A run's place in the shuffled listing: a hash of its id, so it does not change between requests. */
+const shuffleKey = (runId: string) => createHash('sha256').update(runId).digest().readUInt32BE(0);
 const hexId = (seed: string, digits: number) => createHash('sha256').update(seed).digest('hex').slice(0, digits);
 
 /**
@@ -140,12 +147,14 @@ export class Store {
 
 	/** Duration given to runs created by a trigger from now on; runs already under way keep theirs. */
 	runDurationMs: number;
-	/** The user every API key acts as (`created_by_user_id`). */
-	userId: string = SEED.userId;
+	/** The user every API key acts as (`created_by_user_id`); the seed names its own. */
+	userId: string = randomId('User', 1);
 	/** The clock run progression reads; tests may replace it. */
 	now: () => number = () => Date.now();
+	/** The order of a task's runs listing (listedRunsOf); not part of the data, so reset() keeps it. */
+	runOrder: RunOrder = 'newest';
 
-	#seed: boolean;
+	#load: ((store: Store) => void) | undefined;
 	#nextNumber = new Map<string, number>();
 	#bulkCounter = 0;
 	#taskListCache: Task[] | undefined;
@@ -153,12 +162,12 @@ export class Store {
 	#progress = new Map<string, RunProgress>();
 
 	constructor(options: StoreOptions = {}) {
-		this.#seed = options.seed ?? true;
+		this.#load = options.load;
 		this.runDurationMs = options.runDurationMs ?? 3000;
 		this.reset();
 	}
 
-	/** Empties every collection and reloads the seed (when the store was created with seed: true). */
+	/** Empties every collection and loads the store's data again (options.load, when it was given one). */
 	reset(): void {
 		for (const collection of [
 			this.spaces,
@@ -188,10 +197,7 @@ export class Store {
 		this.#taskListCache = undefined;
 		this.#runIdsByTask.clear();
 		this.#progress.clear();
-		if (this.#seed) {
-			seedStore(this);
-			seedOrganizationsAndPrompts(this);
-		}
+		this.#load?.(this);
 	}
 
 	/** A new opaque id for `kind` (e.g. 'Task', 'TaskRun', 'Experiment'). */
@@ -421,6 +427,25 @@ export class Store {
 		return runs;
 	}
 
+	/**
+	 * The task's runs as GET /v2/tasks/{id}/runs lists them. The spec gives no order; Arize's Go SDK documents newest
+	 * first (its `ListRuns`), the default here: `created_at` descending, runs created in the same millisecond the later
+	 * first. 'oldest' is the reverse. 'shuffled' is an order with no relation to time, the same for a run on every request (so
+	 * the pages of one listing neither repeat nor skip a run), for clients that must not rely on any order.
+	 */
+	listedRunsOf(taskId: string): TaskRun[] {
+		const runs = this.runsOf(taskId);
+		if (this.runOrder === 'shuffled') {
+			const keyed = runs.map((run) => ({ run, key: shuffleKey(run.id) }));
+			return keyed.sort((a, b) => a.key - b.key).map(({ run }) => run);
+		}
+		const oldest = runs
+			.map((run, index) => ({ run, index, at: Date.parse(run.created_at) }))
+			.sort((a, b) => a.at - b.at || a.index - b.index)
+			.map(({ run }) => run);
+		return this.runOrder === 'oldest' ? oldest : oldest.reverse();
+	}
+
 	/** The task's PENDING or RUNNING run, if any. */
 	activeRunOf(taskId: string): TaskRun | undefined {
 		return this.runsOf(taskId).find((run) => !isTerminal(run.status));
@@ -640,8 +665,4 @@ export class Store {
 		);
 		return run;
 	}
-}
-
-export function createStore(options: StoreOptions = {}): Store {
-	return new Store(options);
 }

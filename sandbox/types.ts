@@ -1,5 +1,6 @@
-// Resource shapes as the sandbox stores them. They mirror the response objects of tasks-api.md §4 and §6
-// (enum values in their canonical UPPERCASE spelling); presenters in present.ts turn them into response bodies.
+// Resource shapes as the sandbox stores them. They mirror the response objects of Arize's published spec (the types
+// `@arizeai/ax-client` ships), enum values in their canonical UPPERCASE spelling; presenters in present.ts turn them
+// into response bodies.
 
 export const TASK_TYPES = ['TEMPLATE_EVALUATION', 'CODE_EVALUATION', 'RUN_EXPERIMENT'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
@@ -49,8 +50,11 @@ export interface DatasetVersion {
 	id: string;
 	name: string;
 	created_at: string;
+	/** Optional so records inserted directly stay valid: created_at stands in. */
+	updated_at?: string;
 }
 
+/** User fields besides `id`; created_at/updated_at, when absent, are presented from the dataset's version times. */
 export interface DatasetExample {
 	id: string;
 	[field: string]: unknown;
@@ -140,25 +144,37 @@ export interface Span {
 
 export type DataGranularity = 'SPAN' | 'TRACE' | 'SESSION';
 
-/** results-api.md §6: TEMPLATE versions. `name` is the eval column name written onto spans and runs. */
+/** The judge model of a TEMPLATE version. */
+export interface EvaluatorLlmConfig {
+	ai_integration_id: string;
+	model_name: string;
+	invocation_parameters: JsonObject;
+	provider_parameters: JsonObject;
+}
+
+/** TEMPLATE versions. `name` is the eval column name written onto spans and runs. */
 export interface TemplateConfig {
 	name: string;
 	template: string;
-	/** label → score; null for legacy freeform evaluators ([Go]). */
+	/** label → score; null for legacy freeform evaluators. */
 	classification_choices: Record<string, number> | null;
 	include_explanations: boolean;
+	use_function_calling_if_available: boolean;
 	data_granularity: DataGranularity | null;
 	direction: 'MAXIMIZE' | 'MINIMIZE';
+	llm_config: EvaluatorLlmConfig;
 }
 
-/** results-api.md §6: CODE versions. */
+/** CODE versions. */
 export interface CodeConfig {
 	name: string;
 	type: 'MANAGED' | 'CUSTOM';
 	data_granularity: DataGranularity | null;
+	/** The eval's input columns (the code's arguments). */
+	variables: string[];
 	/** MANAGED only. */
-	managed_evaluator?: string;
-	/** CUSTOM only: the evaluator's source (a sandbox addition, shown as-is). */
+	managed_evaluator?: 'MATCHES_REGEX' | 'JSON_PARSEABLE' | 'CONTAINS_ANY_KEYWORD' | 'CONTAINS_ALL_KEYWORDS' | 'EXACT_MATCH';
+	/** CUSTOM only: the evaluator's source. */
 	code?: string;
 }
 
@@ -190,24 +206,38 @@ export interface Evaluator {
 	versions: EvaluatorVersion[];
 }
 
-/** An LLM integration (GET /v2/ai-integrations, and GET /v2/integrations?type=LLM with the same id, §6). */
+/**
+ * An LLM integration (GET /v2/ai-integrations, and GET /v2/integrations?type=LLM with the same id). It is scoped to
+ * `space_id`, which responses show as a scoping, never as a field of its own.
+ */
 export interface AiIntegration {
 	id: string;
 	name: string;
-	provider: string;
+	/** The providers whose /v2/integrations config carries no more than these fields. */
+	provider: 'OPEN_AI' | 'ANTHROPIC' | 'GEMINI';
 	model_names: string[];
+	has_api_key: boolean;
+	enable_default_models: boolean;
+	function_calling_enabled: boolean;
 	space_id: string;
 	created_at: string;
+	updated_at: string;
+	created_by_user_id: string;
 }
 
-/** A non-LLM integration; only AGENT exists today (§5.3 AGENT_CALL). */
+/** A non-LLM integration; only AGENT exists today (AGENT_CALL run configurations). */
 export interface Integration {
 	id: string;
 	name: string;
 	type: 'AGENT';
 	description: string | null;
+	/** The agent's URL and the JSON Schema of what it accepts. */
+	endpoint: string;
+	input_schema: JsonObject;
 	space_id: string;
 	created_at: string;
+	updated_at: string;
+	created_by_user_id: string | null;
 }
 
 export interface TaskEvaluator {
@@ -270,7 +300,7 @@ export interface Task {
 	query_filter: string | null;
 	evaluators: TaskEvaluator[];
 	experiment_ids: string[];
-	/** RUN_EXPERIMENT only (§4.1); the key is left out of other tasks' responses. */
+	/** RUN_EXPERIMENT only; other tasks answer null. */
 	run_configuration?: RunConfiguration | null;
 	last_run_at: string | null;
 	created_at: string;

@@ -1,4 +1,4 @@
-import { normaliseEnum } from './enums.ts';
+import { requestEnum } from './enums.ts';
 import { badRequest } from './problems.ts';
 import type { JsonObject, StringMap } from './types.ts';
 
@@ -158,7 +158,7 @@ export function readEnum<T extends string>(
 		if (required) throw badRequest(`The '${name}' field is required. Allowed values: ${allowed.join(', ')}.`);
 		return undefined;
 	}
-	const value = normaliseEnum(body[key], allowed);
+	const value = requestEnum(body[key], allowed);
 	if (!value) {
 		throw badRequest(`The '${name}' field must be one of ${allowed.join(', ')}; got ${JSON.stringify(body[key])}.`);
 	}

@@ -128,7 +128,7 @@ async function trigger(): Promise<JobCount[]> {
 			ours: sandbox.requests.length,
 			minimum: 7,
 			minimumWhy:
-				'2 task pages + 1 run list for each of the 5 tasks whose last_run_at moved (run order is undocumented, so a task\'s runs are read in full)',
+				'2 task pages + the first page of runs of each of the 5 tasks whose last_run_at moved (runs are listed newest first: the new run is on it)',
 			breakdown: breakdown(sandbox),
 			wallMs: secondMs,
 		};

@@ -11,15 +11,14 @@ import { requestOptions, taskFilterOptions, taskLocator } from '../shared/descri
 import { readMaxConcurrency, taskFilterQuery } from '../shared/parameters';
 import { arizeApiRequest, arizeApiRequestAllItems, arizePath, RequestsStopped, useRequestGate } from '../shared/transport';
 import { searchDatasets, searchProjects, searchSpaces, searchTasks } from '../shared/methods/listSearch';
-import type { Task, TaskRun } from '../shared/types';
-import { isTerminal, normaliseTask, normaliseTaskRun } from '../shared/types';
-import type { FinishedRun } from './runWatcher';
+import type { Task } from '../shared/types';
+import { normaliseTask } from '../shared/types';
+import type { FinishedRun, SeenRuns } from './runWatcher';
 import { newestState, oneAtATime, rememberState } from './overlappingPolls';
+import { newestFinishedRun, readTask } from './runReads';
 import { inspectionOrder, isWatcherState, settle, tasksToInspect } from './runWatcher';
 import { abandonedAfterMs, pollBudget } from './schedulers';
-
-/** How many of the most recently run tasks "Fetch Test Event" looks into for a sample (more when none matches). */
-const SAMPLE_TASKS = 5;
+import { seenRuns, startReading } from './taskReading';
 /** A poll starts no request after this share of its budget: what is in flight then still ends within the budget. */
 const BUDGET_FOR_NEW_REQUESTS = 0.8;
 
@@ -86,11 +85,10 @@ export class ArizeTasksTrigger implements INodeType {
 		}
 		const settings = this.getNodeParameter('requestOptions', {}) as IDataObject;
 		const maxConcurrency = readMaxConcurrency(this.getNode(), settings.maxConcurrency);
-		// A failed request fails the whole poll, so none of the others needs to start.
-		const newGate = () => useRequestGate(this, maxConcurrency, { stopOnFailure: true });
 
 		if (this.getMode() === 'manual') {
-			newGate();
+			// A failed request fails the test event, so none of the others needs to start.
+			useRequestGate(this, maxConcurrency, { stopOnFailure: true });
 			const sample = await newestFinishedRun(this, await watchedTasks(this), statuses);
 			if (!sample) {
 				throw new NodeOperationError(this.getNode(), 'No finished run matches yet', {
@@ -106,7 +104,9 @@ export class ArizeTasksTrigger implements INodeType {
 			// The gate is this poll's own: n8n 1.x and the classic scheduler hand every poll of a trigger the same context.
 			// It starts no request once most of the budget is spent; a task whose runs were not (fully) read by then is
 			// left for the next poll.
-			const gate = newGate();
+			// A failed request fails the poll too, but the poll stops the gate itself: one failure does not (a run that
+			// Arize no longer has, 404 when read by ID, is forgotten).
+			const gate = useRequestGate(this, maxConcurrency, { stopOnFailure: false });
 			gate.closeAt(startedAt + budgetMs * BUDGET_FOR_NEW_REQUESTS);
 			// Taken before anything is listed: a task created while this poll runs is not in its listing, so the next poll
 			// must count it as created after activation (see settle).
@@ -120,16 +120,23 @@ export class ArizeTasksTrigger implements INodeType {
 
 			// Any failure but running out of time fails the poll: nothing fires and the saved state stays as it was, so the
 			// next successful poll catches up. The gate starts nothing more after a failure; what is in flight ends first.
-			const runsByTask = new Map<string, TaskRun[]>();
+			// Each task is read as the watcher asks (taskReading.ts); a task whose reading the time cut short keeps what
+			// the state knew of it.
+			const seenByTask = new Map<string, SeenRuns>();
 			const inspections = await Promise.allSettled(
 				inspectionOrder(previous, tasksToInspect(previous, tasks)).map(async (task) => {
-					const runs = await unlessStopped(listRuns(this, task.id));
-					if (runs) runsByTask.set(task.id, runs);
+					const reading = await unlessStopped(
+						readTask(this, task.id, startReading(previous, task)).catch(async (error: unknown) => {
+							if (!(error instanceof RequestsStopped)) gate.stop();
+							return await Promise.reject(error);
+						}),
+					);
+					if (reading) seenByTask.set(task.id, seenRuns(reading));
 				}),
 			);
 			const failed = inspections.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
 			if (failed) throw failed.reason;
-			const { state, finished } = settle(previous, tasks, runsByTask, statuses, pollStartedAt);
+			const { state, finished } = settle(previous, tasks, seenByTask, statuses, pollStartedAt);
 			staticData.watcher = state as unknown as IDataObject;
 			// A poll that n8n abandoned never hands its runs on: its state must not stand in for the one n8n keeps.
 			if (durable && Date.now() - startedAt < abandonedAfterMs(budgetMs)) rememberState(key, state);
@@ -159,42 +166,6 @@ async function watchedTasks(context: IPollFunctions): Promise<Task[]> {
 		qs: taskFilterQuery(filters),
 	});
 	return tasks.map(normaliseTask);
-}
-
-async function listRuns(context: IPollFunctions, taskId: string): Promise<TaskRun[]> {
-	const runs = await arizeApiRequestAllItems.call(context, {
-		path: arizePath`/v2/tasks/${taskId}/runs`,
-		listKey: 'task_runs',
-	});
-	return runs.map(normaliseTaskRun);
-}
-
-/**
- * The newest finished run among the most recently run tasks, for the editor's sample. When none of those has a match
- * it looks further back, task by task, so "no run matches" is only said when no watched task has one.
- */
-async function newestFinishedRun(
-	context: IPollFunctions,
-	tasks: Task[],
-	statuses: string[],
-): Promise<FinishedRun | undefined> {
-	const recent = tasks
-		.filter((task) => task.last_run_at)
-		.sort((a, b) => Date.parse(b.last_run_at as string) - Date.parse(a.last_run_at as string));
-	let newest: FinishedRun | undefined;
-	for (let start = 0; start < recent.length && !newest; start += SAMPLE_TASKS) {
-		const batch = recent.slice(start, start + SAMPLE_TASKS);
-		const listings = await Promise.all(batch.map(async (task) => ({ task, runs: await listRuns(context, task.id) })));
-		for (const { task, runs } of listings) {
-			for (const run of runs) {
-				if (!isTerminal(run.status) || !statuses.includes(run.status)) continue;
-				if (!newest || Date.parse(run.run_finished_at ?? '') > Date.parse(newest.run.run_finished_at ?? '')) {
-					newest = { run, task };
-				}
-			}
-		}
-	}
-	return newest;
 }
 
 function toItem({ run, task }: FinishedRun): INodeExecutionData {

@@ -3,7 +3,8 @@ import { isTerminal } from '../shared/types';
 
 /**
  * The trigger's memory and its one decision: given what it remembered and what Arize lists now, which runs finished
- * since the last poll. Pure functions, so exactly-once can be tested against any order of listings and faults.
+ * since the last poll. Pure functions, so exactly-once can be tested against any order of listings and faults. What a
+ * poll reads of each task, page by page, is decided in taskReading.ts; this file folds what was read into the state.
  *
  * Bound: the state holds one small entry per watched task plus the IDs of runs that were still open when last seen.
  * It never grows with the number of finished runs. Per task it keeps a horizon (the newest run `created_at` seen)
@@ -39,6 +40,16 @@ export interface FinishedRun {
 	task: Task;
 }
 
+/** What a poll read of one task (see taskReading.ts). */
+export interface SeenRuns {
+	/** The unfiltered listing from its first page on: all of it, or down to below the horizon. */
+	listed: TaskRun[];
+	/** Runs seen otherwise: in the PENDING and RUNNING listings, or read by ID. They never move the horizon. */
+	others: TaskRun[];
+	/** Whether `listed` is the whole listing: a run of the horizon that is not in it was deleted. */
+	complete?: boolean;
+}
+
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
 
 export function isWatcherState(value: unknown): value is WatcherState {
@@ -54,6 +65,14 @@ export function isWatcherState(value: unknown): value is WatcherState {
  * The tasks whose runs must be read in this poll: on the first poll those that ever ran (to learn what is open);
  * later those whose `last_run_at` moved, that have a run still open, or that are new. Everything else costs nothing.
  */
+/**
+ * A task first seen after activation that was created at or after it (`>=`: timestamps are in ms). activatedAt is
+ * when the first poll started, before it listed the tasks: a task that appeared while that poll ran is new too.
+ */
+export function isNewTask(state: WatcherState | undefined, task: Task): boolean {
+	return state !== undefined && state.tasks[task.id] === undefined && time(task.created_at as string) >= time(state.activatedAt);
+}
+
 export function tasksToInspect(state: WatcherState | undefined, tasks: Task[]): Task[] {
 	return tasks.filter((task) => {
 		const memory = state?.tasks[task.id];
@@ -80,15 +99,15 @@ export function inspectionOrder(state: WatcherState | undefined, tasks: Task[]):
 }
 
 /**
- * Folds one poll's listings into the state. `runsByTask` holds the runs of the inspected tasks (all pages, any order);
- * a task that needed inspecting but is missing from it was left for the next poll and keeps what it had.
+ * Folds one poll's readings into the state. `seenByTask` holds what was read of each inspected task (its reading was
+ * complete); a task that needed inspecting but is missing from it was left for the next poll and keeps what it had.
  * Returns the new state and the runs to fire, oldest finish first. Without a previous state it records the present
  * and fires nothing. `now` is when the poll started, before it listed anything (it becomes `activatedAt`).
  */
 export function settle(
 	state: WatcherState | undefined,
 	tasks: Task[],
-	runsByTask: Map<string, TaskRun[]>,
+	seenByTask: Map<string, SeenRuns>,
 	statuses: string[],
 	now: string,
 ): { state: WatcherState; finished: FinishedRun[] } {
@@ -102,20 +121,17 @@ export function settle(
 	const wanted = new Set(statuses.map((status) => status.toUpperCase()));
 
 	for (const task of tasks) {
-		const runs = runsByTask.get(task.id);
+		const seen = seenByTask.get(task.id);
+		const runs = seen && merged(seen);
 		let memory = state?.tasks[task.id];
-		// activatedAt is when the first poll started, before it listed the tasks. A task first seen now that was created
-		// at that instant or later is new, even if it appeared while that poll ran (`>=`: timestamps are in ms).
-		const isNewTask =
-			memory === undefined && state !== undefined && time(task.created_at as string) >= time(state.activatedAt);
-		if (!memory && !isNewTask) {
+		if (!memory && !isNewTask(state, task)) {
 			// First sight of a task that existed before activation: remember the present, fire nothing. When its runs were
 			// not read, "the present" is this instant: runs that finish from now on fire once they are read.
-			next.tasks[task.id] = runs || task.last_run_at === null ? remember(task, runs ?? []) : notReadSince(now);
+			next.tasks[task.id] = runs || task.last_run_at === null ? remember(task, seen?.listed ?? [], runs ?? []) : notReadSince(now);
 			continue;
 		}
 		memory ??= { lastRunAt: null, horizon: null, horizonIds: [], open: [] };
-		if (!runs) {
+		if (!seen || !runs) {
 			next.tasks[task.id] = memory;
 			continue;
 		}
@@ -131,7 +147,10 @@ export function settle(
 			else if (memory.since !== undefined && time(run.run_finished_at ?? run.created_at) < time(memory.since)) continue;
 			else if (wanted.has(run.status.toUpperCase())) finished.push({ run, task });
 		}
-		next.tasks[task.id] = { ...advanceHorizon(memory, runs), lastRunAt: task.last_run_at, open };
+		// A whole listing shows the newest runs that still exist: the horizon is theirs, also when Arize deleted the runs
+		// it was (a reading looks for the horizon's runs before it trusts a listing).
+		const horizon = advanceHorizon(seen.complete ? NOTHING_SEEN : memory, seen.listed);
+		next.tasks[task.id] = { ...horizon, lastRunAt: task.last_run_at, open };
 	}
 
 	finished.sort((a, b) => time(a.run.run_finished_at) - time(b.run.run_finished_at));
@@ -142,19 +161,37 @@ export function settle(
 	return { state: next, finished };
 }
 
+const NOTHING_SEEN: Pick<TaskMemory, 'horizon' | 'horizonIds'> = { horizon: null, horizonIds: [] };
+
 /** A task whose runs are still to be read: nothing of it is known yet but when it was first seen. */
 const notReadSince = (since: string): TaskMemory => ({ lastRunAt: null, horizon: null, horizonIds: [], open: [], since });
 
-function remember(task: Task, runs: TaskRun[]): TaskMemory {
+/** Each run seen once, in its latest known status. */
+function merged(seen: SeenRuns): TaskRun[] {
+	const byId = new Map<string, TaskRun>();
+	for (const run of [...seen.listed, ...seen.others]) {
+		const other = byId.get(run.id);
+		byId.set(run.id, other ? laterSighting(other, run) : run);
+	}
+	return [...byId.values()];
+}
+
+/** Of two sightings of one run, the later: a run's status only moves from open to finished. */
+function laterSighting(a: TaskRun, b: TaskRun): TaskRun {
+	return isTerminal(a.status) || !isTerminal(b.status) ? a : b;
+}
+
+/** The present of a task first seen: the newest runs listed are its horizon; every run seen open stays watched. */
+function remember(task: Task, listed: TaskRun[], runs: TaskRun[]): TaskMemory {
 	const empty: TaskMemory = { lastRunAt: task.last_run_at, horizon: null, horizonIds: [], open: [] };
 	return {
-		...advanceHorizon(empty, runs),
+		...advanceHorizon(empty, listed),
 		lastRunAt: task.last_run_at,
 		open: runs.filter((run) => !isTerminal(run.status)).map((run) => run.id),
 	};
 }
 
-function advanceHorizon(memory: TaskMemory, runs: TaskRun[]): Pick<TaskMemory, 'horizon' | 'horizonIds'> {
+function advanceHorizon(memory: Pick<TaskMemory, 'horizon' | 'horizonIds'>, runs: TaskRun[]): Pick<TaskMemory, 'horizon' | 'horizonIds'> {
 	let { horizon, horizonIds } = memory;
 	for (const run of runs) {
 		if (horizon === null || time(run.created_at) > time(horizon)) {

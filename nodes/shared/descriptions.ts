@@ -16,6 +16,12 @@ export const taskTypeOptions: INodePropertyOptions[] = [
 	},
 ];
 
+/** "Select a task...", "Select an AI integration...": an acronym keeps its case, and a vowel takes "an". */
+function listPlaceholder(displayName: string): string {
+	const noun = displayName.replace(/\b[A-Z][a-z]+\b/g, (word) => word.toLowerCase());
+	return `Select ${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}...`;
+}
+
 /** A resource locator for an Arize object: picked from a searchable list, or given by ID. */
 export function arizeLocator(
 	displayName: string,
@@ -34,7 +40,7 @@ export function arizeLocator(
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: `Select a ${displayName.toLowerCase()}...`,
+				placeholder: listPlaceholder(displayName),
 				typeOptions: { searchListMethod, searchable: true },
 			},
 			{

@@ -2,6 +2,7 @@ import { paginate } from '../pagination.ts';
 import {
 	presentAiIntegration,
 	presentDataset,
+	presentDatasetExample,
 	presentEvaluator,
 	presentExperiment,
 	presentIntegration,
@@ -12,7 +13,7 @@ import { badRequest, notFound } from '../problems.ts';
 import type { Route, RouteContext } from '../router.ts';
 import { INTEGRATION_TYPES } from '../types.ts';
 import type { AiIntegration, Integration } from '../types.ts';
-import { normaliseEnum } from '../enums.ts';
+import { requestEnum } from '../enums.ts';
 import { readQueryText } from '../validate.ts';
 import { containsIgnoringCase, inSpace, newestFirst, readSpaceFilters } from './filters.ts';
 
@@ -27,6 +28,18 @@ function listSpaces({ store, query }: RouteContext) {
 	);
 	const { page, pagination } = paginate(spaces, query, 'spaces', { org_id: orgId, name });
 	return { status: 200, body: { spaces: page.map(presentSpace), pagination } };
+}
+
+function getSpace({ store, params }: RouteContext) {
+	const space = store.spaces.get(params.space_id);
+	if (!space) throw notFound(`Space '${params.space_id}' was not found, or you do not have access to it.`);
+	return { status: 200, body: presentSpace(space) };
+}
+
+function getProject({ store, params }: RouteContext) {
+	const project = store.projects.get(params.project_id);
+	if (!project) throw notFound(`Project '${params.project_id}' was not found, or you do not have access to it.`);
+	return { status: 200, body: presentProject(project) };
 }
 
 function listProjects({ store, query }: RouteContext) {
@@ -73,7 +86,7 @@ function listDatasetExamples(context: RouteContext) {
 		{ dataset_version_id: versionId },
 		{ maxLimit: 500 },
 	);
-	return { status: 200, body: { examples: page.map((example) => ({ ...example })), pagination } };
+	return { status: 200, body: { examples: page.map((example) => presentDatasetExample(example, dataset)), pagination } };
 }
 
 function listExperiments({ store, query }: RouteContext) {
@@ -81,8 +94,11 @@ function listExperiments({ store, query }: RouteContext) {
 	if (datasetId !== undefined && !store.datasets.has(datasetId)) {
 		throw notFound(`Dataset '${datasetId}' was not found, or you do not have access to it.`);
 	}
-	// §6: experiments take space_id ([Go]) but no space_name.
+	// Experiments take space_id but no space_name, and the spec calls dataset_id with space_id a validation error.
 	const spaceId = query.get('space_id') ?? undefined;
+	if (datasetId !== undefined && spaceId !== undefined) {
+		throw badRequest("Provide either 'dataset_id' or 'space_id', not both: a dataset already belongs to one space.");
+	}
 	if (spaceId !== undefined && !store.spaces.has(spaceId)) {
 		throw notFound(`Space '${spaceId}' was not found, or you do not have access to it.`);
 	}
@@ -119,43 +135,58 @@ function listAiIntegrations({ store, query, casing }: RouteContext) {
 	const { page, pagination } = paginate(integrations, query, 'ai_integrations', { ...space, name });
 	return {
 		status: 200,
-		body: { ai_integrations: page.map((integration) => presentAiIntegration(integration, casing)), pagination },
+		body: { ai_integrations: page.map((integration) => presentAiIntegration(integration, store, casing)), pagination },
 	};
 }
 
+function getAiIntegration({ store, params, casing }: RouteContext) {
+	const integration = store.aiIntegrations.get(params.integration_id);
+	if (!integration) throw notFound(`AI integration '${params.integration_id}' was not found, or you do not have access to it.`);
+	return { status: 200, body: presentAiIntegration(integration, store, casing) };
+}
+
+function getIntegration({ store, params, casing }: RouteContext) {
+	const integration = store.aiIntegrations.get(params.integration_id) ?? store.integrations.get(params.integration_id);
+	if (!integration) throw notFound(`Integration '${params.integration_id}' was not found, or you do not have access to it.`);
+	return { status: 200, body: presentIntegration(integration, store, casing) };
+}
+
 function listIntegrations({ store, query, casing }: RouteContext) {
-	// §6: `type` is required by the TS spec (missing → 400); the sandbox follows the stricter TS spec.
+	// `type` is optional: without it both kinds are listed, LLM first.
 	const rawType = query.get('type');
-	if (rawType === null) {
-		throw badRequest(`Query parameter 'type' is required. Allowed values: ${INTEGRATION_TYPES.join(', ')}.`);
-	}
-	const type = normaliseEnum(rawType, INTEGRATION_TYPES);
-	if (!type) {
+	const type = rawType === null ? undefined : requestEnum(rawType, INTEGRATION_TYPES);
+	if (rawType !== null && !type) {
 		throw badRequest(`Query parameter 'type' must be one of ${INTEGRATION_TYPES.join(', ')}; got '${rawType}'.`);
 	}
 	const space = readSpaceFilters(store, query);
 	const name = readQueryText(query, 'name');
-	// §6: LLM integrations share their ids with /v2/ai-integrations.
-	const source: Array<AiIntegration | Integration> =
-		type === 'LLM' ? [...store.aiIntegrations.values()] : [...store.integrations.values()];
+	// LLM integrations share their ids with /v2/ai-integrations.
+	const source: Array<AiIntegration | Integration> = [
+		...(type === 'AGENT' ? [] : store.aiIntegrations.values()),
+		...(type === 'LLM' ? [] : store.integrations.values()),
+	];
 	const integrations = source.filter(
 		(integration) => inSpace(store, integration.space_id, space) && containsIgnoringCase(integration.name, name),
 	);
 	const { page, pagination } = paginate(integrations, query, 'integrations', { type, ...space, name });
 	return {
 		status: 200,
-		body: { integrations: page.map((integration) => presentIntegration(integration, casing)), pagination },
+		body: { integrations: page.map((integration) => presentIntegration(integration, store, casing)), pagination },
 	};
 }
 
 export const lookupRoutes: Route[] = [
 	{ method: 'GET', pattern: '/v2/spaces', handler: listSpaces },
+	{ method: 'GET', pattern: '/v2/spaces/:space_id', handler: getSpace },
 	{ method: 'GET', pattern: '/v2/projects', handler: listProjects },
+	{ method: 'GET', pattern: '/v2/projects/:project_id', handler: getProject },
 	{ method: 'GET', pattern: '/v2/datasets', handler: listDatasets },
 	{ method: 'GET', pattern: '/v2/datasets/:dataset_id', handler: getDataset },
 	{ method: 'GET', pattern: '/v2/datasets/:dataset_id/examples', handler: listDatasetExamples },
 	{ method: 'GET', pattern: '/v2/experiments', handler: listExperiments },
 	{ method: 'GET', pattern: '/v2/evaluators', handler: listEvaluators },
 	{ method: 'GET', pattern: '/v2/ai-integrations', handler: listAiIntegrations },
+	{ method: 'GET', pattern: '/v2/ai-integrations/:integration_id', handler: getAiIntegration },
 	{ method: 'GET', pattern: '/v2/integrations', handler: listIntegrations },
+	{ method: 'GET', pattern: '/v2/integrations/:integration_id', handler: getIntegration },
 ];

@@ -1,4 +1,4 @@
-import { normaliseEnum } from '../enums.ts';
+import { requestEnum } from '../enums.ts';
 import { paginate } from '../pagination.ts';
 import { presentRun } from '../present.ts';
 import { badRequest, notFound } from '../problems.ts';
@@ -11,11 +11,11 @@ import { taskOrThrow } from './tasks.ts';
 function listRuns(context: RouteContext) {
 	const task = taskOrThrow(context);
 	const rawStatus = context.query.get('status');
-	const status = rawStatus === null ? undefined : normaliseEnum(rawStatus, RUN_STATUSES);
+	const status = rawStatus === null ? undefined : requestEnum(rawStatus, RUN_STATUSES);
 	if (rawStatus !== null && !status) {
 		throw badRequest(`Query parameter 'status' must be one of ${RUN_STATUSES.join(', ')}; got '${rawStatus}'.`);
 	}
-	const runs = context.store.runsOf(task.id).filter((run) => status === undefined || run.status === status);
+	const runs = context.store.listedRunsOf(task.id).filter((run) => status === undefined || run.status === status);
 	const { page, pagination } = paginate(runs, context.query, `task_runs:${task.id}`, { status });
 	return { status: 200, body: { task_runs: page.map((run) => presentRun(run, context.casing)), pagination } };
 }

@@ -1,4 +1,4 @@
-import { normaliseEnum } from '../enums.ts';
+import { requestEnum } from '../enums.ts';
 import { paginate } from '../pagination.ts';
 import { presentRun, presentTask } from '../present.ts';
 import { badRequest, notFound } from '../problems.ts';
@@ -36,7 +36,7 @@ function listTasks(context: RouteContext) {
 	if (projectId !== undefined && !store.projects.has(projectId)) throw notFound(`Project '${projectId}' was not found.`);
 	if (datasetId !== undefined && !store.datasets.has(datasetId)) throw notFound(`Dataset '${datasetId}' was not found.`);
 	const rawType = query.get('type');
-	const type = rawType === null ? undefined : normaliseEnum(rawType, TASK_TYPES);
+	const type = rawType === null ? undefined : requestEnum(rawType, TASK_TYPES);
 	if (rawType !== null && !type) {
 		throw badRequest(`Query parameter 'type' must be one of ${TASK_TYPES.join(', ')}; got '${rawType}'.`);
 	}

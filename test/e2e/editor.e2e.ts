@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium, selectors } from 'playwright-core';
 
-import { Store } from '../../sandbox/index.ts';
+import { createStore } from '../../sandbox/index.ts';
 import { env, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { N8nRest } from './lib/n8nRest';
 import { recordedRequests, runsOf } from './lib/sandbox';
@@ -13,7 +13,7 @@ import { recordedRequests, runsOf } from './lib/sandbox';
 // signed in as the owner. Every check looks for elements (n8n's data-test-id attributes, texts), never at pixels;
 // each step leaves a screenshot in .tools/screenshots/, and a failing step leaves one named FAILED-….
 
-const seedTasks = [...new Store({ seed: true }).tasks.values()];
+const seedTasks = [...createStore().tasks.values()];
 const typeNames: Record<string, string> = {
 	TEMPLATE_EVALUATION: 'Template Evaluation',
 	CODE_EVALUATION: 'Code Evaluation',
@@ -370,7 +370,7 @@ describe('the n8n editor with Arize Tasks (headless Chromium)', () => {
 	});
 
 	it('Get Many: Project and Dataset filters are pickable from a list, and an ID saved as plain text still shows', async () => {
-		const datasetId = [...new Store({ seed: true }).datasets.keys()][0];
+		const datasetId = [...createStore().datasets.keys()][0];
 		await step('get-many-filter-locators', async () => {
 			await openArizeTasksNode('getAll', 'Get many tasks', {
 				filters: { projectId: { __rl: true, mode: 'list', value: '' }, datasetId },

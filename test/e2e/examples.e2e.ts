@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { SEED, Store } from '../../sandbox/index.ts';
+import { createStore, SEED } from '../../sandbox/index.ts';
 import { ROOT } from './lib/env';
 import type { Execution } from './lib/n8nCli';
 import { describeFailure, executeWorkflow, outputItems, runN8n, tail } from './lib/n8nCli';
@@ -10,9 +10,9 @@ import type { Task, TaskRun } from './lib/sandbox';
 // Phases "cli" (n8n 2.41.1) and "n8n1" (n8n 1.123) of ./scripts/e2e: the example workflows, run by the real n8n
 // command line against the sandbox, with n8n itself not started (`n8n execute` brings up its own instance on the same database). Each check reads the
 // run that `n8n execute --rawOutput` prints (status and items), never the exit code alone. The examples were imported
-// by scripts/e2e (scripts/n8n-lib.sh import_demo) with the sandbox credential; the tests run in file order.
+// by scripts/e2e (scripts/orchestrator/n8n.ts, importDemo) with the sandbox credential; the tests run in file order.
 
-const seedTaskNames = [...new Store({ seed: true }).tasks.values()].map((task) => task.name);
+const seedTaskNames = [...createStore().tasks.values()].map((task) => task.name);
 
 function expectSuccess(execution: Execution): void {
 	if (execution.status !== 'success' || execution.data.resultData.error) {

@@ -23,7 +23,7 @@ import { createSandboxCredential, N8nProcess, setUpOwner } from './lib/stack';
 
 // Phase "queue" of ./scripts/e2e: n8n 2.41.1 in queue mode on one machine: the Redis and PostgreSQL that scripts/e2e
 // started, a main (editor, webhooks, the trigger's polls) and two workers (executions) that this suite starts, kills
-// and restarts (`bash scripts/queue-lib.sh main|worker N`). Which worker ran an execution is read from its log
+// and restarts (lib/stack.ts, with the commands ./scripts/start --queue runs). Which worker ran an execution is read from its log
 // ("Worker started execution <id>"). Runs take 12 s in the sandbox. The tests run in file order and share the stack.
 
 const main = new N8nProcess('main');

@@ -297,7 +297,7 @@ describe('Load options (dropdowns)', () => {
 		const all = await searchList(arize.credentials, 'searchAiIntegrations');
 		expect(all).toEqual({
 			results: [
-				{ name: 'OpenAI Production', value: SEED.aiIntegrationIds.openai, description: 'OPENAI · gpt-4o · gpt-4o-mini · gpt-4.1' },
+				{ name: 'OpenAI Production', value: SEED.aiIntegrationIds.openai, description: 'OPEN_AI · gpt-4o · gpt-4o-mini · gpt-4.1' },
 				{
 					name: 'Anthropic',
 					value: SEED.aiIntegrationIds.anthropic,

@@ -69,11 +69,11 @@ describe('package metadata for verification', () => {
 
 	it('declares the Node.js and the n8n lines it supports, and the CHANGELOG has an entry for this version', () => {
 		expect(pkg.engines.node).toBeDefined();
-		// The lines CI proves: n8n 1.123 (scripts/n8n-lib.sh N8N1_VERSION) and the pinned 2.x (N8N_VERSION).
+		// The lines CI proves: n8n 1.123 and the pinned 2.x (scripts/orchestrator/n8n.ts, N8N_RELEASES).
 		expect(pkg.engines.n8n).toBe('>=1.123.0 <3');
-		const lib = read('scripts/n8n-lib.sh');
-		expect(lib).toMatch(/^N8N1_VERSION=1\.123\.\d+$/m);
-		expect(lib).toMatch(/^N8N_VERSION=2\.\d+\.\d+$/m);
+		const lib = read('scripts/orchestrator/n8n.ts');
+		expect(lib).toMatch(/^\t1: \{ version: '1\.123\.\d+',/m);
+		expect(lib).toMatch(/^\t2: \{ version: '2\.\d+\.\d+',/m);
 		expect(read('CHANGELOG.md')).toContain(`## ${pkg.version}`);
 	});
 });

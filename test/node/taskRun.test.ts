@@ -92,7 +92,7 @@ describe('Task Run → Get Many', () => {
 	it('stops at the Limit, asking for no more than it', async () => {
 		const { items } = await taskRun('getAll', { ...ofTask(T.productionHallucination), returnAll: false, limit: 2 });
 		expect(items.map((item) => item.json.id)).toEqual(
-			arize.sandbox.store.runsOf(T.productionHallucination).slice(0, 2).map((run) => run.id),
+			arize.sandbox.store.listedRunsOf(T.productionHallucination).slice(0, 2).map((run) => run.id),
 		);
 		expect(arize.sandbox.requests.map((request) => request.query)).toEqual([{ limit: '2' }]);
 	});

@@ -26,6 +26,19 @@ describe('lookup endpoints (§6)', () => {
 			});
 		});
 
+		it('GET /v2/spaces/{id} returns one space; 404 for an unknown id', async () => {
+			const response = await ctx.api.get(`/v2/spaces/${enc(SEED.spaceId)}`);
+			expect(response.status).toBe(200);
+			expect(response.body).toEqual({
+				id: SEED.spaceId,
+				name: 'Production Evals',
+				description: 'Online and offline evaluations for customer-facing LLM apps',
+				is_private: false,
+				created_at: '2026-01-12T09:15:00.000Z',
+			});
+			expectProblem(await ctx.api.get('/v2/spaces/U3BhY2U6OTk5OTk='), 404, /Space 'U3BhY2U6OTk5OTk=' was not found/);
+		});
+
 		it('filters by org_id and name; an unknown org_id is an empty list, not 404 (no 404 declared)', async () => {
 			expect((await ctx.api.get(`/v2/spaces?org_id=${enc(SEED.orgId)}`)).body.spaces).toHaveLength(1);
 			const unknownOrg = await ctx.api.get('/v2/spaces?org_id=T3JnOjk5OTk=');
@@ -51,6 +64,13 @@ describe('lookup endpoints (§6)', () => {
 				space_id: SEED.spaceId,
 				created_at: expect.any(String),
 			});
+		});
+
+		it('GET /v2/projects/{id} returns one project; 404 for an unknown id', async () => {
+			const response = await ctx.api.get(`/v2/projects/${enc(SEED.projectIds.ragSearch)}`);
+			expect(response.status).toBe(200);
+			expect(response.body).toEqual({ id: SEED.projectIds.ragSearch, name: 'rag-search', space_id: SEED.spaceId, created_at: '2026-02-03T16:40:00.000Z' });
+			expectProblem(await ctx.api.get('/v2/projects/UHJvamVjdDo5OTk='), 404, /Project 'UHJvamVjdDo5OTk=' was not found/);
 		});
 
 		it('filters by space_id, space_name and name (case-insensitive substrings)', async () => {
@@ -88,9 +108,9 @@ describe('lookup endpoints (§6)', () => {
 		it('returns one dataset with its versions, and 404 for an unknown id', async () => {
 			const response = await ctx.api.get(`/v2/datasets/${enc(SEED.datasetId)}`);
 			expect(response.body).toMatchObject({ id: SEED.datasetId, name: 'golden-questions', space_id: SEED.spaceId });
-			expect(response.body.versions.map((version: { id: string }) => version.id)).toEqual([
-				SEED.datasetVersionIds.v1,
-				SEED.datasetVersionIds.v2,
+			expect(response.body.versions).toEqual([
+				{ id: SEED.datasetVersionIds.v1, name: 'v1', dataset_id: SEED.datasetId, created_at: '2026-03-02T08:30:00.000Z', updated_at: '2026-03-02T08:30:00.000Z' },
+				{ id: SEED.datasetVersionIds.v2, name: 'v2 (edge cases added)', dataset_id: SEED.datasetId, created_at: '2026-09-18T13:05:00.000Z', updated_at: '2026-09-18T13:05:00.000Z' },
 			]);
 			expectProblem(await ctx.api.get('/v2/datasets/RGF0YXNldDo5OTk='), 404);
 		});
@@ -98,7 +118,14 @@ describe('lookup endpoints (§6)', () => {
 		it('lists examples, optionally for a version, 404 for a version of nothing', async () => {
 			const path = `/v2/datasets/${enc(SEED.datasetId)}/examples`;
 			const response = await ctx.api.get(`${path}?dataset_version_id=${enc(SEED.datasetVersionIds.v1)}&limit=2`);
-			expect(response.body.examples[0]).toEqual({ id: expect.any(String), question: expect.any(String), expected_answer: expect.any(String) });
+			// The spec's examples carry their times; the seed's were all written with v1.
+			expect(response.body.examples[0]).toEqual({
+				id: expect.any(String),
+				created_at: '2026-03-02T08:30:00.000Z',
+				updated_at: '2026-03-02T08:30:00.000Z',
+				question: expect.any(String),
+				expected_answer: expect.any(String),
+			});
 			expectProblem(await ctx.api.get(`${path}?dataset_version_id=nope`), 404);
 		});
 	});
@@ -123,6 +150,14 @@ describe('lookup endpoints (§6)', () => {
 			expect((await ctx.api.get(`/v2/experiments?space_id=${enc(SEED.spaceId)}`)).body.experiments).toHaveLength(3);
 			expectProblem(await ctx.api.get('/v2/experiments?dataset_id=RGF0YXNldDo5OTk='), 404, /Dataset/);
 			expectProblem(await ctx.api.get('/v2/experiments?space_id=U3BhY2U6OTk5OTk='), 404, /Space/);
+		});
+
+		it('answers 400 for dataset_id together with space_id (the spec calls it a validation error)', async () => {
+			expectProblem(
+				await ctx.api.get(`/v2/experiments?dataset_id=${enc(SEED.datasetId)}&space_id=${enc(SEED.spaceId)}`),
+				400,
+				/either 'dataset_id' or 'space_id', not both/,
+			);
 		});
 	});
 
@@ -168,8 +203,15 @@ describe('lookup endpoints (§6)', () => {
 					template: expect.stringContaining('{output}'),
 					classification_choices: { hallucinated: 0, factual: 1 },
 					include_explanations: true,
+					use_function_calling_if_available: true,
 					data_granularity: 'SPAN',
 					direction: 'MAXIMIZE',
+					llm_config: {
+						ai_integration_id: SEED.aiIntegrationIds.openai,
+						model_name: 'gpt-4o-mini',
+						invocation_parameters: { temperature: 0 },
+						provider_parameters: {},
+					},
 				},
 			});
 			expectProblem(await ctx.api.get('/v2/evaluators/RXZhbHVhdG9yOjk5/versions'), 404);
@@ -177,28 +219,56 @@ describe('lookup endpoints (§6)', () => {
 	});
 
 	describe('integrations', () => {
-		it('lists AI integrations with provider and model_names, filtered by name', async () => {
+		it('lists AI integrations with the spec\'s fields (provider OPEN_AI, the space as a scoping), filtered by name', async () => {
 			const response = await ctx.api.get('/v2/ai-integrations');
 			expect(response.body.ai_integrations).toEqual([
-				expect.objectContaining({ id: SEED.aiIntegrationIds.openai, provider: 'OPENAI', model_names: expect.arrayContaining(['gpt-4o']) }),
+				{
+					id: SEED.aiIntegrationIds.openai,
+					name: 'OpenAI Production',
+					provider: 'OPEN_AI',
+					has_api_key: true,
+					model_names: ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini'],
+					enable_default_models: true,
+					function_calling_enabled: true,
+					auth_type: 'DEFAULT',
+					scopings: [{ organization_id: SEED.orgId, space_id: SEED.spaceId }],
+					created_at: '2026-01-12T09:30:00.000Z',
+					updated_at: '2026-06-03T10:12:00.000Z',
+					created_by_user_id: SEED.userId,
+				},
 				expect.objectContaining({ id: SEED.aiIntegrationIds.anthropic, provider: 'ANTHROPIC' }),
 			]);
 			expect(names((await ctx.api.get('/v2/ai-integrations?name=anthro&space_name=evals')).body.ai_integrations)).toEqual(['Anthropic']);
 			expectProblem(await ctx.api.get('/v2/ai-integrations?space_id=nope'), 404);
 		});
 
-		it('requires type on /v2/integrations (400 when missing or unknown)', async () => {
-			expectProblem(await ctx.api.get('/v2/integrations'), 400, /type/);
+		it('lists every integration without type, LLM first; 400 for an unknown type or one not in UPPERCASE', async () => {
+			const all = await ctx.api.get('/v2/integrations');
+			expect(all.body.integrations.map((integration: { id: string; type: string }) => [integration.type, integration.id])).toEqual([
+				['LLM', SEED.aiIntegrationIds.openai],
+				['LLM', SEED.aiIntegrationIds.anthropic],
+				['AGENT', SEED.agentIntegrationId],
+			]);
 			expectProblem(await ctx.api.get('/v2/integrations?type=ROBOT'), 400, /type/);
+			expectProblem(await ctx.api.get('/v2/integrations?type=llm'), 400, /'type' must be one of LLM, AGENT; got 'llm'/);
 		});
 
 		it('serves LLM integrations with the ai-integration ids and AGENT integrations separately', async () => {
-			const llm = await ctx.api.get('/v2/integrations?type=llm');
+			const llm = await ctx.api.get('/v2/integrations?type=LLM');
 			expect(llm.body.integrations.map((integration: { id: string }) => integration.id)).toEqual([
 				SEED.aiIntegrationIds.openai,
 				SEED.aiIntegrationIds.anthropic,
 			]);
-			expect(llm.body.integrations[0]).toMatchObject({ type: 'LLM', config: { provider: 'OPENAI' } });
+			expect(llm.body.integrations[0]).toEqual({
+				id: SEED.aiIntegrationIds.openai,
+				name: 'OpenAI Production',
+				type: 'LLM',
+				scopings: [{ organization_id: SEED.orgId, space_id: SEED.spaceId }],
+				created_at: '2026-01-12T09:30:00.000Z',
+				updated_at: '2026-06-03T10:12:00.000Z',
+				created_by_user_id: SEED.userId,
+				config: { provider: 'OPEN_AI', has_api_key: true, is_function_calling_enabled: true },
+			});
 			const agent = await ctx.api.get(`/v2/integrations?type=AGENT&space_id=${enc(SEED.spaceId)}&name=support`);
 			expect(agent.body.integrations).toEqual([
 				expect.objectContaining({ id: SEED.agentIntegrationId, type: 'AGENT', description: expect.any(String) }),

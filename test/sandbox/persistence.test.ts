@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { DEFAULT_API_KEY, SEED, Store } from '../../sandbox/index.ts';
+import { createStore, DEFAULT_API_KEY, SEED, Store } from '../../sandbox/index.ts';
 import { DataFile, restore, snapshot } from '../../sandbox/persistence.ts';
 
 // The sandbox's data file (sandbox/persistence.ts): what `node sandbox/cli.ts --data-file …` keeps across restarts,
@@ -20,7 +20,7 @@ beforeEach(() => {
 afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
 function storeAt(nowMs: number, options: { runDurationMs?: number } = {}): Store {
-	const store = new Store({ runDurationMs: options.runDurationMs ?? 3000 });
+	const store = createStore({ runDurationMs: options.runDurationMs ?? 3000 });
 	store.now = () => nowMs;
 	return store;
 }
@@ -70,10 +70,10 @@ describe('snapshot and restore', () => {
 	it('keeps the seed of a collection that an older file does not have', () => {
 		const data = JSON.parse(snapshot(editedStore()));
 		delete data.collections.evaluators;
-		const after = new Store();
+		const after = createStore();
 		const restored = restore(after, JSON.stringify(data));
 		expect(restored.kept).toEqual(['evaluators']);
-		expect(after.evaluators.size).toBe(new Store().evaluators.size);
+		expect(after.evaluators.size).toBe(createStore().evaluators.size);
 		expect([...after.tasks.values()].some((task) => task.name === 'Added before the restart')).toBe(true);
 	});
 
@@ -106,12 +106,12 @@ describe('snapshot and restore', () => {
 	});
 
 	it('refuses text that is not sandbox data, leaving the store as it was', () => {
-		const store = new Store();
+		const store = createStore();
 		expect(() => restore(store, '{"tasks": [')).toThrow(/^not JSON/);
 		expect(() => restore(store, '{"format": "something else"}')).toThrow(
-			'not sandbox data of this version (expected "format": "n8n-nodes-arize sandbox data 1")',
+			'not sandbox data of this version (expected "format": "n8n-nodes-arize sandbox data 2")',
 		);
-		expect(store.tasks.size).toBe(new Store().tasks.size);
+		expect(store.tasks.size).toBe(createStore().tasks.size);
 	});
 });
 
@@ -129,7 +129,7 @@ describe('DataFile', () => {
 	});
 
 	it('replaces the file by renaming a complete temporary file over it, and leaves no temporary file', () => {
-		const store = new Store();
+		const store = createStore();
 		const data = new DataFile(store, file());
 		data.save();
 		const first = statSync(file()).ino;
@@ -142,7 +142,7 @@ describe('DataFile', () => {
 	});
 
 	it('writes nothing when the data did not change', () => {
-		const store = new Store();
+		const store = createStore();
 		const data = new DataFile(store, file());
 		data.save();
 		const first = statSync(file()).ino;
@@ -153,7 +153,7 @@ describe('DataFile', () => {
 	it('saveSoon() folds a burst of changes into one save after the debounce', () => {
 		jest.useFakeTimers();
 		try {
-			const store = new Store();
+			const store = createStore();
 			const data = new DataFile(store, file(), { debounceMs: 500 });
 			for (let i = 0; i < 5; i++) {
 				store.addTask({ type: 'TEMPLATE_EVALUATION', name: `Burst ${i}`, project_id: SEED.projectIds.ragSearch });
@@ -170,10 +170,10 @@ describe('DataFile', () => {
 
 	it('names the file and the way out when it is not sandbox data', () => {
 		writeFileSync(path.join(folder, 'bad.json'), '{"half": ');
-		expect(() => new DataFile(new Store(), path.join(folder, 'bad.json')).load()).toThrow(
+		expect(() => new DataFile(createStore(), path.join(folder, 'bad.json')).load()).toThrow(
 			`${path.join(folder, 'bad.json')} is not JSON`,
 		);
-		expect(() => new DataFile(new Store(), path.join(folder, 'bad.json')).load()).toThrow(
+		expect(() => new DataFile(createStore(), path.join(folder, 'bad.json')).load()).toThrow(
 			/; move it away \(or delete it\) to start from the seed data$/,
 		);
 	});

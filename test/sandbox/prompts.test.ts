@@ -109,7 +109,7 @@ describe('prompts', () => {
 
 	it('adds versions (newest first in the list), updates the description only, deletes with versions and subscriptions', async () => {
 		const path = `/v2/prompts/${enc(SUPPORT)}`;
-		const created = await ctx.api.post(`${path}/versions`, { ...NEW_VERSION, input_variable_format: 'mustache', model: undefined });
+		const created = await ctx.api.post(`${path}/versions`, { ...NEW_VERSION, input_variable_format: 'MUSTACHE', model: undefined });
 		expect(created.status).toBe(201);
 		expect(created.body).toMatchObject({ prompt_id: SUPPORT, input_variable_format: 'MUSTACHE', model: '', labels: [] });
 		const all = await readAllPages(ctx.api, `${path}/versions`, 'prompt_versions', 2);

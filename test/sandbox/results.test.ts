@@ -354,8 +354,15 @@ describe('evaluators and their versions (results-api.md §6)', () => {
 					template: expect.stringContaining('{input}'),
 					classification_choices: { relevant: 1, irrelevant: 0 },
 					include_explanations: true,
+					use_function_calling_if_available: true,
 					data_granularity: 'SPAN',
 					direction: 'MAXIMIZE',
+					llm_config: {
+						ai_integration_id: SEED.aiIntegrationIds.openai,
+						model_name: 'gpt-4o-mini',
+						invocation_parameters: { temperature: 0 },
+						provider_parameters: {},
+					},
 				},
 			},
 		});
@@ -374,7 +381,13 @@ describe('evaluators and their versions (results-api.md §6)', () => {
 
 	it('gives CODE versions a code_config and HARNESS versions only the common fields', async () => {
 		const code = (await ctx.api.get(evaluatorPath(SEED.evaluatorIds.jsonFormat))).body.version;
-		expect(code.code_config).toEqual({ name: SEED.evaluationNames.jsonFormat, type: 'CUSTOM', data_granularity: 'SPAN', code: expect.stringContaining('def evaluate') });
+		expect(code.code_config).toEqual({
+			name: SEED.evaluationNames.jsonFormat,
+			type: 'CUSTOM',
+			data_granularity: 'SPAN',
+			variables: ['output'],
+			code: expect.stringContaining('def evaluate'),
+		});
 		expect(code).not.toHaveProperty('template_config');
 		const harness = (await ctx.api.get(evaluatorPath(SEED.evaluatorIds.answerCorrectness))).body.version;
 		expect(Object.keys(harness)).toEqual(['id', 'evaluator_id', 'commit_hash', 'commit_message', 'created_at', 'created_by_user_id', 'type']);

@@ -85,9 +85,9 @@ describe('task runs', () => {
 			now += 1;
 			expect(await getRun(run.id)).toMatchObject({ status: 'RUNNING', run_started_at: '2026-11-24T12:00:01.000Z', run_finished_at: null });
 			now += 60_000;
-			const listed = (await ctx.api.get(`/v2/tasks/${enc(task.id)}/runs?status=completed`)).body.task_runs;
-			expect(listed.map((item: { id: string }) => item.id)).toEqual([expect.any(String), run.id]);
-			expect(listed[1]).toMatchObject({ status: 'COMPLETED', run_finished_at: '2026-11-24T12:00:03.000Z', failure_reason: null });
+			const listed = (await ctx.api.get(`/v2/tasks/${enc(task.id)}/runs?status=COMPLETED`)).body.task_runs;
+			expect(listed.map((item: { id: string }) => item.id)).toEqual([run.id, expect.any(String)]);
+			expect(listed[0]).toMatchObject({ status: 'COMPLETED', run_finished_at: '2026-11-24T12:00:03.000Z', failure_reason: null });
 			// Listing tasks shows the finish too: pollers watch last_run_at.
 			const tasks = (await ctx.api.get(`/v2/tasks?project_id=${enc(SEED.projectIds.ragSearch)}&limit=100`)).body.tasks;
 			expect(tasks.find((item: { id: string }) => item.id === task.id).last_run_at).toBe('2026-11-24T12:00:03.000Z');
@@ -125,18 +125,74 @@ describe('task runs', () => {
 			expect(runs.pagination).toEqual({ has_more: false });
 			expect(runs.task_runs).toHaveLength(2);
 			for (const run of runs.task_runs) expect(Object.keys(run).sort()).toEqual([...RUN_FIELDS].sort());
-			const failed = runs.task_runs[1];
+			const failed = runs.task_runs[0];
 			expect(failed).toMatchObject({ status: 'FAILED', failure_reason: expect.stringContaining('429') });
 			expect(await getRun(failed.id)).toEqual(failed);
 		});
 
-		it('lists runs oldest first, filtered by status in any casing', async () => {
+		it('lists runs newest first, filtered by status in UPPERCASE only', async () => {
 			const path = `/v2/tasks/${enc(SEED.taskIds.productionHallucination)}/runs`;
 			const all = (await ctx.api.get(path)).body.task_runs.map((run: { created_at: string }) => run.created_at);
-			expect(all).toEqual([...all].sort());
-			expect((await ctx.api.get(`${path}?status=Completed`)).body.task_runs).toHaveLength(3);
+			expect(all.length).toBeGreaterThan(2);
+			expect(all).toEqual([...all].sort().reverse());
+			expect((await ctx.api.get(`${path}?status=COMPLETED`)).body.task_runs).toHaveLength(3);
+			expectProblem(await ctx.api.get(`${path}?status=Completed`), 400, /'status' must be one of PENDING, RUNNING, COMPLETED, FAILED, CANCELLED; got 'Completed'/);
 			expect((await ctx.api.get(`${path}?status=FAILED`)).body.task_runs).toHaveLength(0);
 			expectProblem(await ctx.api.get(`${path}?status=DONE`), 400, /status/);
+		});
+
+		describe('in the order chosen with setRunOrder', () => {
+			afterEach(() => ctx.sandbox.setRunOrder('newest'));
+			/** 7 runs, two of them created in the same millisecond, and one RUNNING. */
+			const runsInTime = () => {
+				const task = freshProjectTask();
+				const created = ['2030-01-01T00:00:01.000Z', '2030-01-01T00:00:02.000Z', '2030-01-01T00:00:02.000Z'];
+				for (let i = 3; i < 6; i++) created.push(`2030-01-01T00:00:0${i}.000Z`);
+				const runs = created.map((at) => ctx.sandbox.store.addRun(task.id, { created_at: at }));
+				runs.push(ctx.sandbox.store.addRun(task.id, { status: 'RUNNING', created_at: '2030-01-01T00:00:09.000Z' }));
+				// freshProjectTask's own run, an hour before now.
+				const first = ctx.sandbox.store.runsOf(task.id)[0];
+				return { task, ids: [first.id, ...runs.map((run) => run.id)] };
+			};
+			const listedIds = async (taskId: string, query = 'limit=3') => {
+				const ids: string[] = [];
+				let cursor: string | undefined;
+				do {
+					const next = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+					const { body } = await ctx.api.get(`/v2/tasks/${enc(taskId)}/runs?${query}${next}`);
+					ids.push(...body.task_runs.map((run: { id: string }) => run.id));
+					cursor = body.pagination.next_cursor;
+				} while (cursor);
+				return ids;
+			};
+
+			it('newest (the default): created_at descending, the later-created of a tie first, across pages', async () => {
+				const { task, ids } = runsInTime();
+				expect(await listedIds(task.id)).toEqual([...ids].reverse());
+			});
+
+			it('oldest: created_at ascending across pages; the status filter still applies', async () => {
+				const { task, ids } = runsInTime();
+				ctx.sandbox.setRunOrder('oldest');
+				expect(await listedIds(task.id)).toEqual(ids);
+				expect(await listedIds(task.id, 'status=RUNNING')).toEqual([ids[7]]);
+				expect(await listedIds(task.id, 'status=PENDING')).toEqual([]);
+			});
+
+			it('shuffled: every run once across pages, in the same order on every request, newest first nowhere', async () => {
+				const { task, ids } = runsInTime();
+				ctx.sandbox.setRunOrder('shuffled');
+				const listed = await listedIds(task.id);
+				expect([...listed].sort()).toEqual([...ids].sort());
+				expect(listed).not.toEqual([...ids].reverse());
+				expect(listed).not.toEqual(ids);
+				expect(await listedIds(task.id, 'limit=100')).toEqual(listed);
+				expect(await listedIds(task.id, 'status=COMPLETED')).toEqual(listed.filter((id) => id !== ids[7]));
+			});
+
+			it('refuses an unknown order', () => {
+				expect(() => ctx.sandbox.setRunOrder('random' as 'newest')).toThrow('runOrder must be one of newest, oldest, shuffled, got random');
+			});
 		});
 
 		it('answers 404 for an unknown task or run', async () => {
@@ -146,9 +202,9 @@ describe('task runs', () => {
 
 		it('gives seed RUN_EXPERIMENT runs their experiments and a failed agent run its reason', async () => {
 			const runs = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.promptGeneration)}/runs`)).body.task_runs;
-			expect(runs.slice(0, 2).map((run: { experiment_id: string }) => run.experiment_id)).toEqual([
-				SEED.experimentIds.baselineGpt4o,
+			expect(runs.slice(-2).map((run: { experiment_id: string }) => run.experiment_id)).toEqual([
 				SEED.experimentIds.gpt41MiniPromptV3,
+				SEED.experimentIds.baselineGpt4o,
 			]);
 			const agent = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.supportAgentRegression)}/runs`)).body.task_runs[0];
 			expect(agent).toMatchObject({ status: 'FAILED', experiment_id: null, failure_reason: expect.stringContaining('503') });
@@ -232,12 +288,12 @@ describe('task runs', () => {
 			expect(task.type).toBe('run_experiment');
 			expect(task.run_configuration).toMatchObject({ experiment_type: 'llm_generation', input_variable_format: 'f_string' });
 			expect(task.run_configuration.messages.map((message: { role: string }) => message.role)).toEqual(['system', 'user']);
-			const runs = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.productionHallucination)}/runs?status=COMPLETED`)).body.task_runs;
+			const runs = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.productionHallucination)}/runs?status=completed`)).body.task_runs;
 			expect(runs.map((run: { status: string }) => run.status)).toEqual(['completed', 'completed', 'completed']);
 			expect((await ctx.api.get('/v2/evaluators?limit=1')).body.evaluators[0].type).toBe('code');
-			expect((await ctx.api.get('/v2/integrations?type=LLM&limit=1')).body.integrations[0]).toMatchObject({ type: 'llm', config: { provider: 'openai' } });
+			expect((await ctx.api.get('/v2/integrations?type=LLM&limit=1')).body.integrations[0]).toMatchObject({ type: 'llm', config: { provider: 'open_ai' } });
 			const created = await ctx.api.post('/v2/tasks', {
-				type: 'CODE_EVALUATION',
+				type: 'code_evaluation',
 				name: 'lowercase world',
 				project_id: SEED.projectIds.supportChatbot,
 				evaluators: [{ evaluator_id: SEED.evaluatorIds.jsonFormat }],

@@ -13,7 +13,7 @@ describe('seed data', () => {
 		expect([...store.datasets.values()].map((dataset) => dataset.name)).toEqual(['golden-questions']);
 		expect(store.experiments.size).toBe(3);
 		expect([...store.evaluators.values()].map((evaluator) => evaluator.type).sort()).toEqual(['CODE', 'HARNESS', 'TEMPLATE', 'TEMPLATE']);
-		expect([...store.aiIntegrations.values()].map((integration) => integration.provider)).toEqual(['OPENAI', 'ANTHROPIC']);
+		expect([...store.aiIntegrations.values()].map((integration) => integration.provider)).toEqual(['OPEN_AI', 'ANTHROPIC']);
 		expect([...store.aiIntegrations.values()].every((integration) => integration.model_names.length > 0)).toBe(true);
 		expect([...store.integrations.values()].map((integration) => integration.type)).toEqual(['AGENT']);
 		expect(store.tasks.size).toBe(12);

@@ -70,6 +70,7 @@ describe('POST /v2/tasks (§5.2)', () => {
 				sampling_rate: 0.5,
 				is_continuous: true,
 				query_filter: "metadata.environment = 'production'",
+				run_configuration: null,
 				evaluators: [
 					{
 						evaluator_id: SEED.evaluatorIds.hallucination,
@@ -107,15 +108,28 @@ describe('POST /v2/tasks (§5.2)', () => {
 			});
 		});
 
-		it('accepts lowercase enum values (normalised; responses stay uppercase)', async () => {
-			const response = await create(projectTask({ type: 'template_evaluation' }));
-			expect(response.status).toBe(201);
-			expect(response.body.type).toBe('TEMPLATE_EVALUATION');
-			const experiment = await create(
-				runExperimentTask(llmConfig({ experiment_type: 'llm_generation', input_variable_format: 'mustache', messages: [{ role: 'system', content: 'x' }] }), { type: 'run_experiment', name: 'lowercase' }),
+		it('refuses enum values in another casing (400); the older-docs mode accepts them, stored in UPPERCASE', async () => {
+			const lowercaseExperiment = () =>
+				create(
+					runExperimentTask(llmConfig({ experiment_type: 'llm_generation', input_variable_format: 'mustache', messages: [{ role: 'system', content: 'x' }] }), { type: 'run_experiment', name: 'lowercase' }),
+				);
+			expectProblem(
+				await create(projectTask({ type: 'template_evaluation' })),
+				400,
+				/'type' field must be one of TEMPLATE_EVALUATION, CODE_EVALUATION, RUN_EXPERIMENT; got "template_evaluation"/,
 			);
-			expect(experiment.status).toBe(201);
-			expect(experiment.body.run_configuration).toMatchObject({
+			expectProblem(await lowercaseExperiment(), 400, /got "run_experiment"/);
+			ctx.sandbox.setLowercaseEnums(true);
+			let experiment;
+			try {
+				expect((await create(projectTask({ type: 'template_evaluation' }))).status).toBe(201);
+				experiment = await lowercaseExperiment();
+				expect(experiment.status).toBe(201);
+				expect(experiment.body.type).toBe('run_experiment');
+			} finally {
+				ctx.sandbox.setLowercaseEnums(false);
+			}
+			expect((await ctx.api.get(`/v2/tasks/${encodeURIComponent(experiment.body.id)}`)).body.run_configuration).toMatchObject({
 				experiment_type: 'LLM_GENERATION',
 				input_variable_format: 'MUSTACHE',
 				messages: [{ role: 'SYSTEM', content: 'x' }],

@@ -14,6 +14,7 @@ const TASK_FIELDS = [
 	'query_filter',
 	'evaluators',
 	'experiment_ids',
+	'run_configuration',
 	'last_run_at',
 	'created_at',
 	'updated_at',
@@ -61,7 +62,7 @@ describe('reading tasks', () => {
 		]);
 	});
 
-	it('includes run_configuration only for RUN_EXPERIMENT tasks, one of each variant', async () => {
+	it('gives RUN_EXPERIMENT tasks their run_configuration, one of each variant, and other tasks null', async () => {
 		const runExperiments = await list('type=RUN_EXPERIMENT');
 		const variants = [];
 		for (const { id } of runExperiments) {
@@ -71,7 +72,7 @@ describe('reading tasks', () => {
 		}
 		expect(variants.sort()).toEqual(['AGENT_CALL', 'LLM_GENERATION', 'TEMPLATE_EVALUATION']);
 		const evalTask = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.goldenRelevance)}`)).body;
-		expect(evalTask).not.toHaveProperty('run_configuration');
+		expect(evalTask.run_configuration).toBeNull();
 		expect(evalTask).toMatchObject({ sampling_rate: null, is_continuous: false, project_id: null });
 	});
 
@@ -80,10 +81,10 @@ describe('reading tasks', () => {
 	});
 
 	describe('filters (§5.1)', () => {
-		it('filters by type in any casing; an unknown type is 400', async () => {
+		it('filters by type in UPPERCASE; another casing or an unknown type is 400', async () => {
 			expect(await list('type=CODE_EVALUATION')).toHaveLength(2);
-			expect(await list('type=code_evaluation')).toHaveLength(2);
-			expect(await list('type=Run_Experiment')).toHaveLength(3);
+			expect(await list('type=RUN_EXPERIMENT')).toHaveLength(3);
+			expectProblem(await ctx.api.get('/v2/tasks?type=code_evaluation'), 400, /'type' must be one of TEMPLATE_EVALUATION, CODE_EVALUATION, RUN_EXPERIMENT; got 'code_evaluation'/);
 			expectProblem(await ctx.api.get('/v2/tasks?type=SPAN_EVALUATION'), 400, /type/);
 		});
 

@@ -68,7 +68,7 @@ describe('webhook and subscription endpoints', () => {
 		});
 
 		it('HMAC_SHA256: the signing secret once, in the create response; a hint afterwards', async () => {
-			const created = await createWebhook({ auth_type: 'hmac_sha256', description: 'signed' });
+			const created = await createWebhook({ auth_type: 'HMAC_SHA256', description: 'signed' });
 			expect(created.status).toBe(201);
 			expect(created.body.signing_secret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
 			expect(created.body.signing_secret_hint).toBe(`whsec_…${created.body.signing_secret.slice(-4)}`);

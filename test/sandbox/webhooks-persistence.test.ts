@@ -1,4 +1,4 @@
-import { SEED, Store, WEBHOOK_SEED } from '../../sandbox/index.ts';
+import { createStore, SEED, WEBHOOK_SEED } from '../../sandbox/index.ts';
 import { restore, snapshot } from '../../sandbox/persistence.ts';
 
 // The data file (sandbox/persistence.ts saves every Map of the Store) keeps webhooks, subscriptions, delivery
@@ -6,7 +6,7 @@ import { restore, snapshot } from '../../sandbox/persistence.ts';
 
 describe('webhook state in the data file', () => {
 	it('is saved and restored with the rest of the store', () => {
-		const before = new Store();
+		const before = createStore();
 		before.webhooks.set('V2ViaG9vazox', {
 			id: 'V2ViaG9vazox',
 			organization_id: WEBHOOK_SEED.orgIds.main,
@@ -36,7 +36,7 @@ describe('webhook state in the data file', () => {
 		before.taskFailureCauses.set(SEED.taskIds.productionHallucination, 'cause A');
 		before.promptVersions.get(WEBHOOK_SEED.promptVersionIds.supportAnswer[0])!.labels.push('canary');
 
-		const after = new Store();
+		const after = createStore();
 		const restored = restore(after, snapshot(before));
 		for (const name of ['organizations', 'prompts', 'promptVersions', 'webhooks', 'webhookSubscriptions', 'webhookDeliveryAttempts', 'taskFailureCauses'] as const) {
 			expect([...after[name]]).toEqual([...before[name]]);
@@ -46,11 +46,11 @@ describe('webhook state in the data file', () => {
 	});
 
 	it('a data file from before webhooks keeps the seed organizations and prompts', () => {
-		const saved = JSON.parse(snapshot(new Store()));
+		const saved = JSON.parse(snapshot(createStore()));
 		for (const name of ['organizations', 'prompts', 'promptVersions', 'webhooks', 'webhookSubscriptions', 'webhookDeliveryAttempts', 'taskFailureCauses']) {
 			delete saved.collections[name];
 		}
-		const after = new Store();
+		const after = createStore();
 		const restored = restore(after, JSON.stringify(saved));
 		expect(restored.kept.sort()).toEqual(
 			['organizations', 'promptVersions', 'prompts', 'taskFailureCauses', 'webhookDeliveryAttempts', 'webhookSubscriptions', 'webhooks'].sort(),

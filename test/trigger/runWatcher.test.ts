@@ -1,5 +1,7 @@
 import type { WatcherState } from '../../nodes/ArizeTasksTrigger/runWatcher';
 import { settle, tasksToInspect } from '../../nodes/ArizeTasksTrigger/runWatcher';
+import type { ReadAnswer, RunRead } from '../../nodes/ArizeTasksTrigger/taskReading';
+import { consume, nextReads, seenRuns, startReading } from '../../nodes/ArizeTasksTrigger/taskReading';
 import type { Task, TaskRun } from '../../nodes/shared/types';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 24, 12, minute)).toISOString();
@@ -21,11 +23,33 @@ const run = (id: string, taskId: string, createdMinute: number, status: TaskRun[
 	run_finished_at: ['COMPLETED', 'FAILED', 'CANCELLED'].includes(status) ? at(createdMinute + 1) : null,
 });
 
-/** Runs one poll the way the trigger node does: inspect the tasks it asks for, with the listings given. */
-function poll(state: WatcherState | undefined, tasks: Task[], runs: TaskRun[], statuses = ['COMPLETED']) {
+/**
+ * A task's runs as a fake Arize answers the reads of a reading: the listing in the order of `runs`, `pageSize` a
+ * page (the cursor is the offset), filtered by status; a run by ID, or null when it is not there.
+ */
+function answer(runs: TaskRun[], taskId: string, read: RunRead, pageSize: number): ReadAnswer {
+	if ('runId' in read) return { run: runs.find((r) => r.id === read.runId && r.task_id === taskId) ?? null };
+	const listed = runs.filter((r) => r.task_id === taskId && (read.listing === 'all' || r.status === read.listing));
+	const offset = Number(read.cursor ?? 0);
+	const end = offset + pageSize;
+	return { runs: listed.slice(offset, end), nextCursor: end < listed.length ? String(end) : undefined };
+}
+
+/** Reads one task as the trigger node does; `reads` collects every read sent. */
+function readAll(state: WatcherState | undefined, t: Task, runs: TaskRun[], pageSize: number, reads: RunRead[] = []) {
+	let reading = startReading(state, t);
+	for (let next = nextReads(reading); next.length > 0; next = nextReads(reading)) {
+		reads.push(...next);
+		reading = next.reduce((r, read) => consume(r, read, answer(runs, t.id, read, pageSize)), reading);
+	}
+	return seenRuns(reading);
+}
+
+/** Runs one poll the way the trigger node does: inspect the tasks it asks for, with the listings given (in order). */
+function poll(state: WatcherState | undefined, tasks: Task[], runs: TaskRun[], statuses = ['COMPLETED'], pageSize = 2) {
 	const inspected = tasksToInspect(state, tasks);
-	const runsByTask = new Map(inspected.map((t) => [t.id, runs.filter((r) => r.task_id === t.id)]));
-	const result = settle(state, tasks, runsByTask, statuses, at(30));
+	const seenByTask = new Map(inspected.map((t) => [t.id, readAll(state, t, runs, pageSize)]));
+	const result = settle(state, tasks, seenByTask, statuses, at(30));
 	return { ...result, inspected: inspected.map((t) => t.id), fired: result.finished.map((f) => f.run.id) };
 }
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 
-// What scripts/e2e hands the suites: where the sandbox and n8n are, and how to reach them. The suites only run
-// inside that script (it starts and stops everything); run alone they fail at once with this hint.
+// What ./scripts/e2e (its phase runner, scripts/orchestrator/phases.ts) hands the suites: where the sandbox and n8n
+// are, and how to reach them. The suites only run inside that script (it starts and stops everything); run alone they
+// fail at once with this hint.
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -48,23 +49,7 @@ export const env = {
 	docsScreenshot: path.join(ROOT, 'docs', 'arize-tasks-node.png'),
 };
 
-/** The id of the "Arize API" credential that scripts/n8n-lib.sh imports (pointing at the sandbox). */
-export const SANDBOX_CREDENTIAL_ID = 'arizeSandboxCred';
+/** The id of the "Arize API" credential that the phase runner imports (pointing at the sandbox). */
+export { SANDBOX_CREDENTIAL_ID } from '../../../scripts/orchestrator/n8n.ts';
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Calls `probe` until it returns something other than undefined, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 500): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	let lastError: unknown;
-	while (Date.now() < deadline) {
-		try {
-			const value = await probe();
-			if (value !== undefined) return value;
-		} catch (error) {
-			lastError = error;
-		}
-		await sleep(everyMs);
-	}
-	throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
-}
+export { sleep, waitFor } from '../../../scripts/orchestrator/processes.ts';

@@ -150,7 +150,7 @@ export async function createTasks(prefix: string, count: number): Promise<Task[]
 		created.push(
 			await arize<Task>('POST', '/v2/tasks', {
 				name: `${prefix} ${i}`,
-				type: 'template_evaluation',
+				type: 'TEMPLATE_EVALUATION',
 				project_id: model.project_id,
 				evaluators: [{ evaluator_id: model.evaluators[0].evaluator_id, column_mappings: model.evaluators[0].column_mappings }],
 			}),

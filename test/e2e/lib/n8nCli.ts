@@ -58,8 +58,8 @@ export interface Execution {
 
 /**
  * The run printed by `n8n execute --rawOutput`. The JSON starts at the first line that is exactly "{" and ends at the
- * last line that is exactly "}"; whatever n8n logs around it is ignored. The exit code is not used: the process
- * sometimes crashes on exit after printing a successful run (see /work/shared/toolchain.md).
+ * last line that is exactly "}"; whatever n8n logs around it is ignored. The exit code is not used: n8n 2.41's
+ * `execute` now and then crashes on exit after printing a successful run.
  */
 export function parseExecuteOutput(run: CliRun): Execution {
 	const lines = run.stdout.split('\n');

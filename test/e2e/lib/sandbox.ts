@@ -38,9 +38,10 @@ export async function allTasks(): Promise<Task[]> {
 	return page.tasks;
 }
 
+/** The task's runs (first page), oldest first: the sandbox lists them newest first. */
 export async function runsOf(taskId: string): Promise<TaskRun[]> {
 	const page = await arize<{ task_runs: TaskRun[] }>('GET', `/v2/tasks/${encodeURIComponent(taskId)}/runs?limit=100`);
-	return page.task_runs;
+	return [...page.task_runs].reverse();
 }
 
 export interface RecordedRequest {

@@ -1,33 +1,32 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { env, ROOT, sleep, waitFor } from './env';
+import { ProcessGroup, withEnv } from '../../../scripts/orchestrator/processes.ts';
+import type { Role } from '../../../scripts/orchestrator/services.ts';
+import { n8nProcessCommand } from '../../../scripts/orchestrator/services.ts';
+import { env, ROOT, waitFor } from './env';
 import { N8nRest } from './n8nRest';
 
 // The n8n processes of the phases "durable" and "queue" of ./scripts/e2e, which these suites start, stop and kill
-// themselves (a restart, a SIGKILL in the middle of a poll or of an execution). Each one is
-// `bash scripts/queue-lib.sh main|worker N`, the same command ./scripts/start --queue runs, in a process group of its
-// own: a stop or a kill reaches n8n and its task runner. scripts/e2e exported the stack's environment (ports, queue
-// mode, Redis and PostgreSQL, durable scheduler switches) and kills what a pid file in <phase dir>/pids names when the
-// run ends, whatever happened to jest.
+// themselves (a restart, a SIGKILL in the middle of a poll or of an execution). Each one runs the command that
+// ./scripts/start --queue runs (scripts/orchestrator/services.ts, n8nProcessCommand) in a process group of its own: a
+// stop or a kill reaches n8n and its task runner. The phase runner (scripts/orchestrator/phases.ts) set the stack's
+// environment (ports, queue mode, Redis and PostgreSQL, durable scheduler switches) and kills what a pid file in
+// <phase dir>/pids names when the phase ends, whatever happened to jest.
 
 const PHASE_DIR = () => process.env.E2E_PHASE_DIR ?? env.runDir;
 
-export type Role = 'main' | 'worker';
+export type { Role };
 
 export class N8nProcess {
-	private child?: ChildProcess;
-	/** Where this start's part of the log begins. */
-	private logStart = 0;
-	private exited?: Promise<void>;
+	private group?: ProcessGroup;
+	readonly role: Role;
+	readonly number?: number;
 	readonly log: string;
 
-	constructor(
-		readonly role: Role,
-		readonly number?: number,
-	) {
+	constructor(role: Role, number?: number) {
+		this.role = role;
+		this.number = number;
 		this.log = path.join(PHASE_DIR(), `${this.name}.log`);
 	}
 
@@ -36,28 +35,26 @@ export class N8nProcess {
 	}
 
 	get pid(): number | undefined {
-		return this.child?.pid;
+		return this.group?.pid;
 	}
 
 	get running(): boolean {
-		return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+		return this.group?.running ?? false;
 	}
 
 	/** Starts the process (its log is appended to) and waits until it serves: the REST API for the main, the health check for a worker. */
 	async start(extraEnv: Record<string, string> = {}, timeoutMs = 180_000): Promise<void> {
 		if (this.running) throw new Error(`${this.name} is already running`);
+		mkdirSync(path.dirname(this.log), { recursive: true });
 		appendFileSync(this.log, `\n==== e2e: ${this.name} starting at ${new Date().toISOString()}\n`);
-		this.logStart = statSync(this.log).size;
-		const out = openSync(this.log, 'a');
 		// Not jest's NODE_ENV=test: with it n8n logs nothing.
-		const { NODE_ENV: _jest, JEST_WORKER_ID: _worker, ...inherited } = process.env;
-		const args = [path.join(ROOT, 'scripts', 'queue-lib.sh'), this.role, ...(this.number ? [String(this.number)] : [])];
-		const child = spawn('bash', args, { detached: true, stdio: ['ignore', out, out], env: { ...inherited, ...extraEnv } });
-		this.child = child;
-		this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+		const inherited = withEnv(process.env, { NODE_ENV: undefined, JEST_WORKER_ID: undefined });
+		const { command, args, env: processEnv } = n8nProcessCommand(env.n8nBin, this.role, this.number, inherited);
+		const group = new ProcessGroup(this.name, command, args, { log: this.log, env: withEnv(inherited, processEnv, extraEnv) });
+		this.group = group;
 		const pids = path.join(PHASE_DIR(), 'pids');
 		mkdirSync(pids, { recursive: true });
-		writeFileSync(path.join(pids, `${this.name}.pid`), String(child.pid));
+		writeFileSync(path.join(pids, `${this.name}.pid`), String(group.pid));
 		await waitFor(
 			`${this.name} to serve (log: ${path.relative(ROOT, this.log)})`,
 			async () => {
@@ -73,7 +70,7 @@ export class N8nProcess {
 
 	/** What this start logged so far. */
 	sinceStart(): string {
-		return this.text().slice(this.logStart);
+		return this.group?.output() ?? '';
 	}
 
 	private async serves(): Promise<boolean> {
@@ -94,26 +91,15 @@ export class N8nProcess {
 	/** SIGTERM to the process group (n8n shuts down in an orderly way), SIGKILL after `graceMs`. */
 	async stop(graceMs = 30_000): Promise<void> {
 		if (!this.running) return;
-		this.signal('SIGTERM');
-		const stopped = await Promise.race([this.exited!.then(() => true), sleep(graceMs).then(() => false)]);
-		if (!stopped) await this.kill();
+		await this.group!.stop(graceMs);
 		this.forget();
 	}
 
 	/** SIGKILL to the process group: n8n and its task runner die at once, mid-whatever. */
 	async kill(): Promise<void> {
 		if (!this.running) return;
-		this.signal('SIGKILL');
-		await this.exited;
+		await this.group!.kill();
 		this.forget();
-	}
-
-	private signal(signal: NodeJS.Signals): void {
-		try {
-			process.kill(-this.child!.pid!, signal);
-		} catch {
-			this.child!.kill(signal);
-		}
 	}
 
 	private forget(): void {
