@@ -293,8 +293,8 @@ async function runPhases(runner: Runner, phases: Phase[], wants: (phase: Phase) 
 		// then example 05's AI Agent with a scripted model (test/e2e/lib/scriptedModel.ts).
 		if (wants('cli')) await runner.jest('cli', env, ['test/e2e/examples.e2e.ts', 'test/e2e/agent.e2e.ts']);
 		if ((wants('server') || wants('editor')) && (await runner.n8nServer(path.join(runDir, 'n8n.log'), env))) {
-			if (wants('server')) await runner.jest('server', env, ['test/e2e/n8n-server.e2e.ts']);
-			if (wants('editor')) await runner.jest('editor', env, ['test/e2e/editor.e2e.ts']);
+			if (wants('server')) await runner.jest('server', env, ['test/e2e/n8n-server.e2e.ts', 'test/e2e/webhook.e2e.ts']);
+			if (wants('editor')) await runner.jest('editor', env, ['test/e2e/editor.e2e.ts', 'test/e2e/webhook-editor.e2e.ts']);
 		}
 		// Never two n8n at once on 2 cores.
 		await runner.stopAll();
@@ -347,7 +347,7 @@ async function runPhases(runner: Runner, phases: Phase[], wants: (phase: Phase) 
 			runner.track(await startRedis(path.join(phaseDir, 'redis'), Number(env.QUEUE_REDIS_PORT)));
 			const pg = path.join(phaseDir, 'pg');
 			await startPostgres(pg, Number(env.QUEUE_PG_PORT)).finally(() => runner.atStop(() => removePostgres(pg)));
-			await runner.jest('queue', withEnv(env, queueEnv(env.QUEUE_REDIS_PORT!, env.QUEUE_PG_PORT!, key), FAST_STALL_ENV), ['test/e2e/queue.e2e.ts']);
+			await runner.jest('queue', withEnv(env, queueEnv(env.QUEUE_REDIS_PORT!, env.QUEUE_PG_PORT!, key), FAST_STALL_ENV), ['test/e2e/queue.e2e.ts', 'test/e2e/webhook-queue.e2e.ts']);
 		} catch (error) {
 			runner.fail(`phase queue: ${(error as Error).message}`);
 		}
@@ -383,7 +383,7 @@ async function runPhases(runner: Runner, phases: Phase[], wants: (phase: Phase) 
 		console.log(`Phase n8n1: n8n ${N8N_RELEASES[1].version}, sandbox ${env.E2E_SANDBOX_URL}, logs ${relative(root, phaseDir)}`);
 		await runner.jest('n8n1', env, ['test/e2e/examples.e2e.ts', 'test/e2e/agent.e2e.ts']);
 		if (await runner.n8nServer(path.join(phaseDir, 'n8n.log'), env)) {
-			await runner.jest('n8n1-server', env, ['test/e2e/n8n-server.e2e.ts'], ['-t', 'registers|fires exactly once']);
+			await runner.jest('n8n1-server', env, ['test/e2e/n8n-server.e2e.ts', 'test/e2e/webhook.e2e.ts'], ['-t', 'registers|fires exactly once|Arize Trigger in n8n']);
 		}
 		await runner.stopAll();
 	}

@@ -733,3 +733,10 @@ export async function runCredentialTest(
 
 	return { status: 'OK', message: 'Connection successful!' };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Webhook triggers: activation, deactivation, "Listen for test event" and deliveries (webhooks.ts)
+// ---------------------------------------------------------------------------------------------
+
+export { WebhookEndpoint, WebhookTrigger, captureWarnings } from './webhooks';
+export type { Delivery, WebhookTriggerOptions } from './webhooks';
