@@ -2,7 +2,7 @@
  * The trigger at account scale: tasks with a long run history, listed newest first as Arize documents. A poll must
  * cost what is new (a page of a task's runs, a read per run still open), never a task's whole history; a listing out
  * of that order is read in full. Each job reports its wall time, the requests it sent against the minimum, and the
- * physical limit of its round trips at 5 requests at a time (the default).
+ * physical limit of its round trips at the default, Auto, reckoned at Auto's ceiling.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -10,6 +10,7 @@ import type { Sandbox } from '../../sandbox/index.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import type { Task } from '../../sandbox/types.ts';
 import { runPoll } from '../../test/harness';
+import { AUTO_CEILING } from '../../nodes/shared/transport/pacing';
 import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, worker } from '../lib/common';
 import type { LatencyJob } from './latency';
 
@@ -33,7 +34,8 @@ export interface TriggerHistoryJob extends LatencyJob {
 	target?: { maxMs: number; text: string };
 }
 
-const BOUND = 5;
+/** Max Requests in Parallel: the default; the physical limits are reckoned at its ceiling. */
+const BOUND = 'Auto';
 /** What n8n 2.41's durable scheduler hands a poll at its default 45 s timeout (and what n8n 1.x polls get). */
 const POLL_BUDGET_MS = 36_000;
 /** One task in this many has a run stuck RUNNING deep in its history. */
@@ -58,7 +60,7 @@ async function measureAt(sandbox: Sandbox, latencyMs: number, sizes: TriggerHist
 	const { store } = sandbox;
 	const credentials = arizeCredentials(sandbox.url);
 	const jobs: TriggerHistoryJob[] = [];
-	const trips = (requests: number) => Math.ceil(requests / BOUND);
+	const trips = (requests: number) => Math.ceil(requests / AUTO_CEILING);
 	const pages = Math.ceil(sizes.tasks / 100);
 	const runPages = Math.ceil(sizes.runs / 100);
 	const account = `${sizes.tasks} tasks × ${sizes.runs.toLocaleString('en-US')} past runs`;
@@ -111,8 +113,8 @@ async function measureAt(sandbox: Sandbox, latencyMs: number, sizes: TriggerHist
 	await measure(
 		`Trigger, first poll over ${account} (1 in ${STUCK_EVERY} with a run stuck RUNNING deep in its history)`,
 		pages + 3 * sizes.tasks,
-		pages + 3 * Math.ceil(sizes.tasks / BOUND),
-		`${plural(pages, 'page')} of tasks, then 3 requests per task, one after the other, ${BOUND} tasks at a time`,
+		pages + 3 * trips(sizes.tasks),
+		`${plural(pages, 'page')} of tasks, then 3 requests per task, one after the other, every task at once`,
 		() => poll(0),
 		latencyMs >= 100 ? firstPollTarget : undefined,
 	);
