@@ -58,12 +58,13 @@ const MIN_RATE = 0.5;
 
 /**
  * Max Requests in Parallel: Auto. Starts with a small window that doubles with every round trip while answers come
- * back fine (slow start), up to AUTO_CEILING: the window reaches it in five round trips. The first 429 or 503 ends the slow start and halves the window; a 429 (a
- * rate limit) also spaces requests in time from then on, at four fifths of the rate they were starting at in the second before the
- * push-back, which counts that second whole even when the execution is younger (so the first estimate errs low);
-both grow slowly again while answers are fine (the rate by a fifth a second), and back off again at the next. A token-bucket
- * limit counts requests per second, which no window alone can follow when answers are quick, so the rate does the
- * real work under a limit and the window keeps a slow Arize from piling up requests.
+ * back fine (slow start), up to AUTO_CEILING: the window reaches it in five round trips. The first 429 or 503 ends
+ * the slow start and halves the window; a 429 (a rate limit) also spaces requests in time from then on, at four
+ * fifths of the rate they were starting at in the second before the push-back, which counts that second whole even
+ * when the execution is younger (so the first estimate errs low). Both grow slowly again while answers are fine (the
+ * rate by a fifth a second), and back off again at the next push-back. A token-bucket limit counts requests per
+ * second, which no window alone can follow when answers are quick, so the rate does the real work under a limit and
+ * the window keeps a slow Arize from piling up requests.
  *
  * One push-back is reacted to per burst: the answers to requests that had already started when the gate last backed
  * off are the same overshoot, not news.
