@@ -24,8 +24,16 @@ export interface StoredWorkflow {
 	active: boolean;
 }
 
-/** A workflow "Arize Tasks Trigger (all tasks, every finished status) → No Operation", stored but not active. */
-export async function createTriggerWorkflow(rest: N8nRest, name: string, credentialId: string): Promise<StoredWorkflow> {
+/**
+ * A workflow "Arize Tasks Trigger (all tasks, every finished status) → No Operation", stored but not active;
+ * `parameters` adds to the trigger's own.
+ */
+export async function createTriggerWorkflow(
+	rest: N8nRest,
+	name: string,
+	credentialId: string,
+	parameters: Record<string, unknown> = {},
+): Promise<StoredWorkflow> {
 	const { data } = await rest.post<{ data: StoredWorkflow }>('/rest/workflows', {
 		name,
 		nodes: [
@@ -36,7 +44,13 @@ export async function createTriggerWorkflow(rest: N8nRest, name: string, credent
 				type: 'n8n-nodes-arize.arizeTasksTrigger',
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { watch: 'allTasks', filters: {}, statuses: ['COMPLETED', 'FAILED', 'CANCELLED'], pollTimes: EVERY_10_S },
+				parameters: {
+					watch: 'allTasks',
+					filters: {},
+					statuses: ['COMPLETED', 'FAILED', 'CANCELLED'],
+					pollTimes: EVERY_10_S,
+					...parameters,
+				},
 				credentials: { arizeApi: { id: credentialId, name: 'Arize API (sandbox)' } },
 			},
 			{
