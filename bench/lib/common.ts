@@ -12,6 +12,7 @@ import type { ICredentialType, IDataObject, INodeType, IVersionedNodeType } from
 import type { ArizeApi } from '../../credentials/ArizeApi.credentials';
 import type { ArizeTasks } from '../../nodes/ArizeTasks/ArizeTasks.node';
 import type { ArizeTasksTrigger } from '../../nodes/ArizeTasksTrigger/ArizeTasksTrigger.node';
+import { runPoll } from '../../test/harness';
 
 /** The repository root: the first folder above this file whose package.json declares the n8n nodes. */
 export const ROOT = (() => {
@@ -43,6 +44,31 @@ export function loadBuiltPackage() {
 		tasks: () => new Tasks() as INodeType,
 		trigger: () => new Trigger() as INodeType,
 		credentialTypes: [new Api() as ICredentialType],
+	};
+}
+
+/** What n8n 2.41's durable scheduler hands a poll at its default 45 s timeout (and what n8n 1.x polls get). */
+export const POLL_BUDGET_MS = 36_000;
+
+/**
+ * The trigger (as built) watching every task for completed runs, polled one poll after another with the state the
+ * last poll left; each poll must succeed and fire exactly `expectedFires` runs.
+ */
+export function triggerPoller(pkg: ReturnType<typeof loadBuiltPackage>, credentials: ReturnType<typeof arizeCredentials>) {
+	let staticData: IDataObject = {};
+	return async (expectedFires: number): Promise<void> => {
+		const result = await runPoll({
+			nodeType: pkg.trigger(),
+			credentialTypes: pkg.credentialTypes,
+			credentials,
+			parameters: { watch: 'allTasks', statuses: ['COMPLETED'] },
+			staticData,
+			pollBudgetMs: POLL_BUDGET_MS,
+		});
+		assert(!result.error, `trigger: ${result.error?.message}`);
+		const fired = result.items?.length ?? 0;
+		assert(fired === expectedFires, `trigger fired ${fired}, expected ${expectedFires}`);
+		staticData = result.staticDataAfterPoll;
 	};
 }
 

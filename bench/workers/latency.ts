@@ -8,8 +8,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox/index.ts';
 import { startSandbox } from '../../sandbox/index.ts';
-import { runNode, runPoll } from '../../test/harness';
-import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, worker } from '../lib/common';
+import { runNode } from '../../test/harness';
+import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, triggerPoller, worker } from '../lib/common';
 import { HTTP_REQUEST_SKIPPED, httpRequestGets } from '../lib/httpRequestNode';
 import { AUTO_CEILING } from '../../nodes/shared/transport/pacing';
 
@@ -209,21 +209,7 @@ async function measureAt(
 	const watched = sandbox.store.addTasks(sizes.pollTasks);
 	for (const task of watched) sandbox.store.addRun(task.id, { status: 'COMPLETED' });
 	const pages = Math.ceil(sizes.pollTasks / 100);
-	let staticData: IDataObject = {};
-	const poll = async (expectedFires: number) => {
-		const result = await runPoll({
-			nodeType: pkg.trigger(),
-			credentialTypes: pkg.credentialTypes,
-			credentials,
-			parameters: { watch: 'allTasks', statuses: ['COMPLETED'] },
-			staticData,
-			// n8n 2.41's durable scheduler at its default 45 s timeout hands a poll this budget.
-			pollBudgetMs: 36_000,
-		});
-		assert(!result.error, `trigger: ${result.error?.message}`);
-		assert((result.items?.length ?? 0) === expectedFires, `trigger fired ${result.items?.length ?? 0}, expected ${expectedFires}`);
-		staticData = result.staticDataAfterPoll;
-	};
+	const poll = triggerPoller(pkg, credentials);
 	const t = sizes.pollTasks;
 	await measure(
 		`Trigger, first poll over ${t} tasks with runs`,

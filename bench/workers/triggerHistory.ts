@@ -4,14 +4,11 @@
  * of that order is read in full. Each job reports its wall time, the requests it sent against the minimum, and the
  * physical limit of its round trips at the default, Auto, reckoned at Auto's ceiling.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import type { Sandbox } from '../../sandbox/index.ts';
 import { startSandbox } from '../../sandbox/index.ts';
 import type { Task } from '../../sandbox/types.ts';
-import { runPoll } from '../../test/harness';
 import { AUTO_CEILING } from '../../nodes/shared/transport/pacing';
-import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, worker } from '../lib/common';
+import { BENCH_API_KEY, POLL_BUDGET_MS, arizeCredentials, assert, loadBuiltPackage, triggerPoller, worker } from '../lib/common';
 import type { LatencyJob } from './latency';
 
 export interface TriggerHistorySizes {
@@ -36,8 +33,6 @@ export interface TriggerHistoryJob extends LatencyJob {
 
 /** Max Requests in Parallel: the default; the physical limits are reckoned at its ceiling. */
 const BOUND = 'Auto';
-/** What n8n 2.41's durable scheduler hands a poll at its default 45 s timeout (and what n8n 1.x polls get). */
-const POLL_BUDGET_MS = 36_000;
 /** One task in this many has a run stuck RUNNING deep in its history. */
 const STUCK_EVERY = 10;
 
@@ -79,21 +74,7 @@ async function measureAt(sandbox: Sandbox, latencyMs: number, sizes: TriggerHist
 	const newRun = (task: Task, status: 'COMPLETED' | 'RUNNING' = 'COMPLETED') => store.addRun(task.id, { status });
 	sandbox.setLatency(latencyMs);
 
-	let staticData: IDataObject = {};
-	const poll = async (expectedFires: number) => {
-		const result = await runPoll({
-			nodeType: pkg.trigger(),
-			credentialTypes: pkg.credentialTypes,
-			credentials,
-			parameters: { watch: 'allTasks', statuses: ['COMPLETED'] },
-			staticData,
-			pollBudgetMs: POLL_BUDGET_MS,
-		});
-		assert(!result.error, `trigger: ${result.error?.message}`);
-		const fired = result.items?.length ?? 0;
-		assert(fired === expectedFires, `trigger fired ${fired}, expected ${expectedFires}`);
-		staticData = result.staticDataAfterPoll;
-	};
+	const poll = triggerPoller(pkg, credentials);
 	const measure = async (job: string, minimum: number, roundTrips: number, why: string, body: () => Promise<void>, target?: TriggerHistoryJob['target']) => {
 		sandbox.clearRequests();
 		sandbox.resetMaxInFlight();
