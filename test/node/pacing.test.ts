@@ -1,5 +1,7 @@
 import type { RecordedRequest } from '../../sandbox/index.ts';
 import { SEED } from '../../sandbox/seed.ts';
+import { AutoPacing } from '../../nodes/shared/transport/pacing';
+import { RequestGate } from '../../nodes/shared/transport/requestGate';
 import { jsonOf, pollTrigger, runTasksNode, useArize } from '../arize';
 
 // Max Requests in Parallel: Auto (the default) against a sandbox that enforces a rate limit the way an API gateway
@@ -11,6 +13,7 @@ const arize = useArize();
 const store = () => arize.sandbox.store;
 
 afterEach(() => {
+	jest.restoreAllMocks();
 	arize.sandbox.setRateLimit(undefined);
 	arize.sandbox.setLatency(0);
 });
@@ -19,15 +22,39 @@ const getTask = { resource: 'task', operation: 'get', taskId: { __rl: true, mode
 const taskPath = (id: string) => `/v2/tasks/${encodeURIComponent(id)}`;
 
 /**
- * Requests that reached the sandbox inside a Retry-After window: from when the node has surely read the 429 (the
- * node needs some milliseconds per answer, more on a loaded machine) until a little before the window ends.
+ * Watches the request gates of the next run from inside the node's process: each hold a 429 set (from when the node
+ * read the 429 until its Retry-After ends) and each time a gate let a request start.
  */
-function sentWhileHeld(requests: RecordedRequest[]): RecordedRequest[] {
-	const windows = requests
-		.filter((request) => request.status === 429)
-		.map((limited) => ({ from: limited.answeredAt! + 200, to: limited.answeredAt! + limited.retryAfter! * 1000 - 100 }));
-	return requests.filter((request) => windows.some(({ from, to }) => request.receivedAt > from && request.receivedAt < to));
+function watchGates() {
+	const holds: Array<{ from: number; to: number }> = [];
+	const starts: number[] = [];
+	const holdFor = RequestGate.prototype.holdFor;
+	jest.spyOn(RequestGate.prototype, 'holdFor').mockImplementation(function (this: RequestGate, ms: number) {
+		// The gate reads the clock after this, so its hold ends at `to` or a millisecond later, never sooner.
+		const from = Date.now();
+		holds.push({ from, to: from + ms });
+		holdFor.call(this, ms);
+	});
+	const started = AutoPacing.prototype.started;
+	jest.spyOn(AutoPacing.prototype, 'started').mockImplementation(function (this: AutoPacing, at: number) {
+		starts.push(at);
+		started.call(this, at);
+	});
+	return {
+		holds,
+		/** What went out while a Retry-After held: started by a gate, or received by the sandbox (in its order). */
+		sentWhileHeld(requests: RecordedRequest[]) {
+			const held = (time: number, margin = 0) => holds.some(({ from, to }) => time > from + margin && time < to - margin);
+			return {
+				started: starts.filter((at) => held(at)),
+				// A request a gate started just before the node read the 429 may reach the sandbox a little later.
+				received: requests.filter((request) => held(request.receivedAt, 100)),
+			};
+		},
+	};
 }
+
+const nothingSent = { started: [], received: [] };
 
 /** Each path answered 200 (or 201) exactly once, and every other request to it was refused with 429. */
 function answeredOnceEach(requests: RecordedRequest[], paths: string[]) {
@@ -45,6 +72,7 @@ describe('Auto under a rate limit', () => {
 		const tasks = store().addTasks(60);
 		arize.sandbox.setLatency(5, 30);
 		arize.sandbox.setRateLimit({ perSecond: 20, burst: 5 });
+		const gates = watchGates();
 		const { items, error } = await runTasksNode(arize.credentials, getTask, { input: tasks.map(({ id }) => ({ id })) });
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.id)).toEqual(tasks.map((task) => task.id));
@@ -55,21 +83,23 @@ describe('Auto under a rate limit', () => {
 		// The limit was reached (the gate grows until it is), and every refused request was sent again, once.
 		expect(limited.length).toBeGreaterThan(0);
 		expect(requests).toHaveLength(60 + limited.length);
+		expect(gates.holds).toHaveLength(limited.length);
 		answeredOnceEach(requests, tasks.map((task) => taskPath(task.id)));
-		expect(sentWhileHeld(requests)).toEqual([]);
+		expect(gates.sentWhileHeld(requests)).toEqual(nothingSent);
 	}, 30_000);
 
 	it('20 Gets under 5 requests/s: completes, every item right, in order, paired, none sent while held', async () => {
 		const tasks = store().addTasks(20);
 		arize.sandbox.setLatency(0, 20);
 		arize.sandbox.setRateLimit({ perSecond: 5, burst: 5 });
+		const gates = watchGates();
 		const { items, error } = await runTasksNode(arize.credentials, getTask, { input: tasks.map(({ id }) => ({ id })) });
 		expect(error).toBeUndefined();
 		expect(jsonOf(items).map((json) => [json.id, json.name])).toEqual(tasks.map((task) => [task.id, task.name]));
 		expect(items.map((item) => item.pairedItem)).toEqual(tasks.map((_, item) => ({ item })));
 		const requests = arize.sandbox.requests;
 		answeredOnceEach(requests, tasks.map((task) => taskPath(task.id)));
-		expect(sentWhileHeld(requests)).toEqual([]);
+		expect(gates.sentWhileHeld(requests)).toEqual(nothingSent);
 	}, 30_000);
 
 	it('Create while the limit drops from 40/s to 4/s mid-batch, and a 503: each task created once, no POST repeated but 429s', async () => {
@@ -83,6 +113,7 @@ describe('Auto under a rate limit', () => {
 			clearInterval(watcher);
 		}, 2);
 		const names = Array.from({ length: 30 }, (_, i) => `Paced ${i}`);
+		const gates = watchGates();
 		const { items, error } = await runTasksNode(
 			arize.credentials,
 			{
@@ -115,7 +146,7 @@ describe('Auto under a rate limit', () => {
 		expect(sentFailed.slice(0, -1).map((request) => request.status)).toEqual(Array(sentFailed.length - 1).fill(429));
 		expect(posts.filter((request) => request.status === 429).length).toBeGreaterThan(0);
 		expect(posts).toHaveLength(30 + posts.filter((request) => request.status === 429).length);
-		expect(sentWhileHeld(arize.sandbox.requests)).toEqual([]);
+		expect(gates.sentWhileHeld(arize.sandbox.requests)).toEqual(nothingSent);
 	}, 40_000);
 
 	it('the trigger paces its poll the same way: more than 5 at once without a limit, none sent while held under one', async () => {
@@ -131,12 +162,13 @@ describe('Auto under a rate limit', () => {
 		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
 		arize.sandbox.clearRequests();
 		arize.sandbox.setRateLimit({ perSecond: 10, burst: 3 });
+		const gates = watchGates();
 		const second = await pollTrigger(arize.credentials, parameters, first.staticDataAfterPoll);
 		expect(second.error).toBeUndefined();
 		expect(second.items).toHaveLength(40);
 		const requests = arize.sandbox.requests;
 		expect(requests.filter((request) => request.status === 429).length).toBeGreaterThan(0);
 		answeredOnceEach(requests, tasks.map((task) => `${taskPath(task.id)}/runs`));
-		expect(sentWhileHeld(requests)).toEqual([]);
+		expect(gates.sentWhileHeld(requests)).toEqual(nothingSent);
 	}, 40_000);
 });
