@@ -12,6 +12,8 @@ import type { ICredentialType, IDataObject, INodeType, IVersionedNodeType } from
 import type { ArizeApi } from '../../credentials/ArizeApi.credentials';
 import type { ArizeTasks } from '../../nodes/ArizeTasks/ArizeTasks.node';
 import type { ArizeTasksTrigger } from '../../nodes/ArizeTasksTrigger/ArizeTasksTrigger.node';
+import type { AutoPacing as AutoPacingClass } from '../../nodes/shared/transport/pacing';
+import type { RequestGate as RequestGateClass } from '../../nodes/shared/transport/requestGate';
 import { runPoll } from '../../test/harness';
 
 /** The repository root: the first folder above this file whose package.json declares the n8n nodes. */
@@ -40,10 +42,14 @@ export function loadBuiltPackage() {
 		ArizeTasksTrigger: typeof ArizeTasksTrigger;
 	};
 	const { ArizeApi: Api } = dist('credentials/ArizeApi.credentials.js') as { ArizeApi: typeof ArizeApi };
+	const { RequestGate } = dist('nodes/shared/transport/requestGate.js') as { RequestGate: typeof RequestGateClass };
+	const { AutoPacing } = dist('nodes/shared/transport/pacing.js') as { AutoPacing: typeof AutoPacingClass };
 	return {
 		tasks: () => new Tasks() as INodeType,
 		trigger: () => new Trigger() as INodeType,
 		credentialTypes: [new Api() as ICredentialType],
+		/** The request gate and Auto's pacing the built nodes use, for test/harness/gateWatch.ts. */
+		gateClasses: [RequestGate, AutoPacing] as const,
 	};
 }
 

@@ -13,6 +13,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { RateLimitOptions } from '../../sandbox/index.ts';
 import { SEED } from '../../sandbox/seed.ts';
 import { runNode } from '../../test/harness';
+import { watchGates } from '../../test/harness/gateWatch';
 import { arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, worker } from '../lib/common';
 import { HTTP_REQUEST_SKIPPED, httpRequestGets } from '../lib/httpRequestNode';
 import type { SandboxProcess, SandboxRequest } from '../lib/processes';
@@ -46,7 +47,7 @@ export interface PacingJob {
 	requests: number;
 	/** Requests answered 429. */
 	limited: number;
-	/** Requests the sandbox received while a Retry-After it had answered was running. */
+	/** Requests the sandbox received while the node held back for a Retry-After (test/harness/gateWatch.ts). */
 	sentWhileHeld: number;
 	maxInFlight: number;
 	/** The least time the rate limit allows for the job (ms), when there is one. */
@@ -61,8 +62,6 @@ export interface PacingJob {
 
 const pkg = loadBuiltPackage();
 const getTask = { resource: 'task', operation: 'get', taskId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } };
-/** The node needs a moment to read a 429 before it holds back; a request sent meanwhile is not a violation. */
-const READ_429_MS = 50;
 
 worker(async ({ latencies, sizes, withHttpRequestNode }: PacingInput): Promise<PacingJob[]> => {
 	const http = withHttpRequestNode ? loadHttpRequestNode({ oneWorkflowCopy: true }) : undefined;
@@ -199,17 +198,25 @@ async function measure(
 ): Promise<PacingJob> {
 	await sandbox.clear();
 	await sandbox.resetMaxInFlight();
+	const gates = watchGates(...pkg.gateClasses);
 	const start = performance.now();
-	const check = await body();
+	let check: Awaited<ReturnType<typeof body>>;
+	try {
+		check = await body();
+	} finally {
+		gates.stop();
+	}
 	const wallMs = performance.now() - start;
 	const requests = await sandbox.requests();
 	const checked = check(requests);
+	const held = gates.sentWhileHeld(requests);
+	assert(held.started.length === 0, `${job.job}: the gate started ${held.started.length} requests while a Retry-After held`);
 	const result: PacingJob = {
 		...job,
 		wallMs,
 		requests: requests.length,
 		limited: requests.filter((request) => request.status === 429).length,
-		sentWhileHeld: sentWhileHeld(requests).length,
+		sentWhileHeld: held.received.length,
 		maxInFlight: await sandbox.maxInFlight(),
 		checked,
 	};
@@ -242,12 +249,4 @@ function onceEach(job: string, requests: SandboxRequest[], keys: string[], keyOf
 	}
 	assert(requests.length === keys.length + requests.filter((request) => request.status === 429).length, `${job}: requests beyond one per item and the 429s`);
 	return `all ${keys.length} right, in input order, paired; each sent once, again only after a 429`;
-}
-
-/** Requests received while a Retry-After was running: from a moment after the 429 was answered to its end. */
-function sentWhileHeld(requests: SandboxRequest[]): SandboxRequest[] {
-	const windows = requests
-		.filter((request) => request.status === 429 && request.answeredAt !== undefined)
-		.map((limited) => ({ from: limited.answeredAt! + READ_429_MS, to: limited.answeredAt! + (limited.retryAfter ?? 0) * 1000 }));
-	return requests.filter((request) => windows.some(({ from, to }) => request.receivedAt > from && request.receivedAt < to));
 }

@@ -3,6 +3,7 @@ import { SEED } from '../../sandbox/seed.ts';
 import { AutoPacing } from '../../nodes/shared/transport/pacing';
 import { RequestGate } from '../../nodes/shared/transport/requestGate';
 import { jsonOf, pollTrigger, runTasksNode, useArize } from '../arize';
+import { watchGates } from '../harness/gateWatch';
 
 // Max Requests in Parallel: Auto (the default) against a sandbox that enforces a rate limit the way an API gateway
 // does (a token bucket; beyond it 429 with Retry-After in whole seconds). Whatever the limit does, every item comes
@@ -12,47 +13,18 @@ import { jsonOf, pollTrigger, runTasksNode, useArize } from '../arize';
 const arize = useArize();
 const store = () => arize.sandbox.store;
 
+let gates: ReturnType<typeof watchGates>;
+/** Watches the request gates of the next run from inside the node (test/harness/gateWatch.ts). */
+const watch = () => (gates = watchGates(RequestGate, AutoPacing));
+
 afterEach(() => {
-	jest.restoreAllMocks();
+	gates?.stop();
 	arize.sandbox.setRateLimit(undefined);
 	arize.sandbox.setLatency(0);
 });
 
 const getTask = { resource: 'task', operation: 'get', taskId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } };
 const taskPath = (id: string) => `/v2/tasks/${encodeURIComponent(id)}`;
-
-/**
- * Watches the request gates of the next run from inside the node's process: each hold a 429 set (from when the node
- * read the 429 until its Retry-After ends) and each time a gate let a request start.
- */
-function watchGates() {
-	const holds: Array<{ from: number; to: number }> = [];
-	const starts: number[] = [];
-	const holdFor = RequestGate.prototype.holdFor;
-	jest.spyOn(RequestGate.prototype, 'holdFor').mockImplementation(function (this: RequestGate, ms: number) {
-		// The gate reads the clock after this, so its hold ends at `to` or a millisecond later, never sooner.
-		const from = Date.now();
-		holds.push({ from, to: from + ms });
-		holdFor.call(this, ms);
-	});
-	const started = AutoPacing.prototype.started;
-	jest.spyOn(AutoPacing.prototype, 'started').mockImplementation(function (this: AutoPacing, at: number) {
-		starts.push(at);
-		started.call(this, at);
-	});
-	return {
-		holds,
-		/** What went out while a Retry-After held: started by a gate, or received by the sandbox (in its order). */
-		sentWhileHeld(requests: RecordedRequest[]) {
-			const held = (time: number, margin = 0) => holds.some(({ from, to }) => time > from + margin && time < to - margin);
-			return {
-				started: starts.filter((at) => held(at)),
-				// A request a gate started just before the node read the 429 may reach the sandbox a little later.
-				received: requests.filter((request) => held(request.receivedAt, 100)),
-			};
-		},
-	};
-}
 
 const nothingSent = { started: [], received: [] };
 
@@ -72,7 +44,7 @@ describe('Auto under a rate limit', () => {
 		const tasks = store().addTasks(60);
 		arize.sandbox.setLatency(5, 30);
 		arize.sandbox.setRateLimit({ perSecond: 20, burst: 5 });
-		const gates = watchGates();
+		watch();
 		const { items, error } = await runTasksNode(arize.credentials, getTask, { input: tasks.map(({ id }) => ({ id })) });
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.id)).toEqual(tasks.map((task) => task.id));
@@ -92,7 +64,7 @@ describe('Auto under a rate limit', () => {
 		const tasks = store().addTasks(20);
 		arize.sandbox.setLatency(0, 20);
 		arize.sandbox.setRateLimit({ perSecond: 5, burst: 5 });
-		const gates = watchGates();
+		watch();
 		const { items, error } = await runTasksNode(arize.credentials, getTask, { input: tasks.map(({ id }) => ({ id })) });
 		expect(error).toBeUndefined();
 		expect(jsonOf(items).map((json) => [json.id, json.name])).toEqual(tasks.map((task) => [task.id, task.name]));
@@ -113,7 +85,7 @@ describe('Auto under a rate limit', () => {
 			clearInterval(watcher);
 		}, 2);
 		const names = Array.from({ length: 30 }, (_, i) => `Paced ${i}`);
-		const gates = watchGates();
+		watch();
 		const { items, error } = await runTasksNode(
 			arize.credentials,
 			{
@@ -162,7 +134,7 @@ describe('Auto under a rate limit', () => {
 		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
 		arize.sandbox.clearRequests();
 		arize.sandbox.setRateLimit({ perSecond: 10, burst: 3 });
-		const gates = watchGates();
+		watch();
 		const second = await pollTrigger(arize.credentials, parameters, first.staticDataAfterPoll);
 		expect(second.error).toBeUndefined();
 		expect(second.items).toHaveLength(40);
