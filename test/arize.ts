@@ -3,6 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { ArizeApi } from '../credentials/ArizeApi.credentials';
 import { ArizeTasks } from '../nodes/ArizeTasks/ArizeTasks.node';
 import { ArizeTasksTrigger } from '../nodes/ArizeTasksTrigger/ArizeTasksTrigger.node';
+import { forgetLearnedPaces } from '../nodes/shared/transport/requestGate';
 import type { RecordedRequest, Sandbox } from '../sandbox/index.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import { n8nLine, runListSearch, runNode, runPoll } from './harness';
@@ -33,6 +34,9 @@ export function useArize(options: { seed?: boolean; runDurationMs?: number } = {
 	});
 	afterAll(async () => await context.sandbox?.close());
 	beforeEach(() => {
+		// Each test starts as the first execution in a while: Auto learns from nothing (tests of what it carries over
+		// run two executions within one test).
+		forgetLearnedPaces();
 		context.sandbox.faults.clear();
 		context.sandbox.store.reset();
 		context.sandbox.setLowercaseEnums(false);

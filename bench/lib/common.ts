@@ -42,7 +42,10 @@ export function loadBuiltPackage() {
 		ArizeTasksTrigger: typeof ArizeTasksTrigger;
 	};
 	const { ArizeApi: Api } = dist('credentials/ArizeApi.credentials.js') as { ArizeApi: typeof ArizeApi };
-	const { RequestGate } = dist('nodes/shared/transport/requestGate.js') as { RequestGate: typeof RequestGateClass };
+	const { RequestGate, forgetLearnedPaces } = dist('nodes/shared/transport/requestGate.js') as {
+		RequestGate: typeof RequestGateClass;
+		forgetLearnedPaces: () => void;
+	};
 	const { AutoPacing } = dist('nodes/shared/transport/pacing.js') as { AutoPacing: typeof AutoPacingClass };
 	return {
 		tasks: () => new Tasks() as INodeType,
@@ -50,6 +53,8 @@ export function loadBuiltPackage() {
 		credentialTypes: [new Api() as ICredentialType],
 		/** The request gate and Auto's pacing the built nodes use, for test/harness/gateWatch.ts. */
 		gateClasses: [RequestGate, AutoPacing] as const,
+		/** Makes the next Auto execution the first in a while: it learns Arize's room from nothing. */
+		forgetLearnedPaces,
 	};
 }
 

@@ -41,7 +41,10 @@ export interface PacingInput {
 export interface PacingJob {
 	job: string;
 	latencyMs: number;
-	/** 'Auto' (the default), a fixed number, or 'HTTP Request node' (all at once). */
+	/**
+	 * 'Auto' (the default, going on from what the executions before it with the same credential learnt), 'Auto, first
+	 * in a while' (nothing learnt yet), a fixed number, or 'HTTP Request node' (all at once).
+	 */
 	setting: string;
 	wallMs: number;
 	requests: number;
@@ -61,6 +64,11 @@ export interface PacingJob {
 }
 
 const pkg = loadBuiltPackage();
+/** Auto as the first execution in a while with its credential (what earlier ones learnt is forgotten first). */
+const FIRST_IN_A_WHILE = 'Auto, first in a while';
+/** Auto going on from executions that met no limit, under a limit that has appeared since. */
+const AFTER_NO_LIMIT = 'Auto, after executions without a limit';
+type AutoSetting = 'Auto' | typeof FIRST_IN_A_WHILE | typeof AFTER_NO_LIMIT;
 const getTask = { resource: 'task', operation: 'get', taskId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } };
 
 worker(async ({ latencies, sizes, withHttpRequestNode }: PacingInput): Promise<PacingJob[]> => {
@@ -80,8 +88,9 @@ worker(async ({ latencies, sizes, withHttpRequestNode }: PacingInput): Promise<P
 			if (http) await httpRequestGets(http, input.slice(0, 100));
 		}
 
-		const gets = async (job: string, latencyMs: number, setting: number | 'Auto', items: IDataObject[], extra: Partial<PacingJob> = {}) => {
-			const parameters = setting === 'Auto' ? getTask : { ...getTask, requestOptions: { maxConcurrency: setting } };
+		const gets = async (job: string, latencyMs: number, setting: number | AutoSetting, items: IDataObject[], extra: Partial<PacingJob> = {}) => {
+			const parameters = typeof setting === 'number' ? { ...getTask, requestOptions: { maxConcurrency: setting } } : getTask;
+			if (setting === FIRST_IN_A_WHILE) pkg.forgetLearnedPaces();
 			return await measure(sandbox, { job, latencyMs, setting: String(setting), ...extra }, async () => {
 				const { items: out, error } = await tasksNode(parameters, items);
 				assert(!error, `${job}: ${error?.message}`);
@@ -104,6 +113,7 @@ worker(async ({ latencies, sizes, withHttpRequestNode }: PacingInput): Promise<P
 				const items = input.slice(0, n);
 				const job = `Task → Get over ${n.toLocaleString('en-US')} items, no rate limit`;
 				const clients: Array<[string, () => Promise<PacingJob>]> = [
+					[FIRST_IN_A_WHILE, () => gets(job, latencyMs, FIRST_IN_A_WHILE, items)],
 					['Auto', () => gets(job, latencyMs, 'Auto', items)],
 					['5', () => gets(job, latencyMs, 5, items)],
 				];
@@ -142,15 +152,23 @@ worker(async ({ latencies, sizes, withHttpRequestNode }: PacingInput): Promise<P
 
 		const fast = { perSecond: 40, burst: 10 };
 		const n = sizes.limitedGets;
-		for (const setting of ['Auto', 5] as const) {
+		const fastJob = `Task → Get over ${n} items under 40 requests/s (burst 10)`;
+		// First in a while, then again (going on from what the first learnt of the limit), then 5 at a time.
+		for (const setting of [FIRST_IN_A_WHILE, 'Auto', 5] as const) {
 			await limited(fast, async () => {
-				jobs.push(await gets(`Task → Get over ${n} items under 40 requests/s (burst 10)`, latencyMs, setting, input.slice(0, n), allowed(n, fast)));
+				jobs.push(await gets(fastJob, latencyMs, setting, input.slice(0, n), allowed(n, fast)));
 			});
 		}
+		// The worst case for what Auto carries over: a limit that appears after executions that met none.
+		pkg.forgetLearnedPaces();
+		await gets('warm-up without a limit', latencyMs, 'Auto', input.slice(0, n));
+		await limited(fast, async () => {
+			jobs.push(await gets(fastJob, latencyMs, AFTER_NO_LIMIT, input.slice(0, n), allowed(n, fast)));
+		});
 		const slow = { perSecond: 5, burst: 5 };
 		await limited(slow, async () => {
 			const items = input.slice(0, sizes.slowGets);
-			jobs.push(await gets(`Task → Get over ${sizes.slowGets} items under 5 requests/s`, latencyMs, 'Auto', items, allowed(sizes.slowGets, slow)));
+			jobs.push(await gets(`Task → Get over ${sizes.slowGets} items under 5 requests/s`, latencyMs, FIRST_IN_A_WHILE, items, allowed(sizes.slowGets, slow)));
 		});
 
 		// A limit that drops from 40/s to 10/s once half the batch has reached the sandbox, on Creates (POSTs): each item
@@ -160,7 +178,8 @@ worker(async ({ latencies, sizes, withHttpRequestNode }: PacingInput): Promise<P
 		const job = `Task → Create over ${c} items, the limit drops from 40/s to 10/s halfway`;
 		await limited(fast, async () => {
 			await sandbox.setRateLimit({ perSecond: 10, burst: 5 }, c / 2);
-			jobs.push(await measure(sandbox, { job, latencyMs, setting: 'Auto' }, async () => {
+			pkg.forgetLearnedPaces();
+			jobs.push(await measure(sandbox, { job, latencyMs, setting: FIRST_IN_A_WHILE }, async () => {
 				const { items: out, error } = await tasksNode(
 					{
 						resource: 'task',

@@ -1,6 +1,6 @@
 import type { Pacing } from '../../nodes/shared/transport/pacing';
-import { AUTO_CEILING, AutoPacing, FixedPacing } from '../../nodes/shared/transport/pacing';
-import { RequestGate, pacingFor } from '../../nodes/shared/transport/requestGate';
+import { AUTO_CEILING, AutoPacing, FixedPacing, FORGET_PACE_AFTER_MS } from '../../nodes/shared/transport/pacing';
+import { forgetLearnedPaces, RequestGate, pacingFor } from '../../nodes/shared/transport/requestGate';
 
 // The request gate and its pacing as units: how many requests it lets open at once, how that changes with the
 // answers, and when it lets them start. The pacing is handed its times, so its arithmetic is checked exactly; the
@@ -163,6 +163,70 @@ describe('AutoPacing: the arithmetic', () => {
 		expect(pacing.nextStartAt()).toBe(0);
 		expect(pacingFor(7)).toBeInstanceOf(FixedPacing);
 		expect(pacingFor('auto')).toBeInstanceOf(AutoPacing);
+	});
+});
+
+describe('AutoPacing: what the next execution with the same credential starts from', () => {
+	/** A pacing that grew to 28 at once, then met a 429 at 80 requests a second. */
+	function experienced(): AutoPacing {
+		const pacing = new AutoPacing();
+		for (let i = 0; i < 20; i++) pacing.started(i * 10);
+		for (let i = 0; i < 20; i++) pacing.answered(i * 10);
+		for (let i = 20; i < 80; i++) pacing.started(i * 10);
+		pacing.pushedBack(790, 800, 'rateLimited');
+		return pacing;
+	}
+
+	const state = (pacing: AutoPacing) => ({ window: pacing.window, rate: pacing.requestsPerSecond });
+
+	it('starts with the window and the rate the last pacing stands at, and goes on from there', () => {
+		const last = experienced();
+		expect(state(last)).toEqual({ window: 14, rate: 64 });
+		const next = AutoPacing.continuing(last, 60_000);
+		expect(state(next)).toEqual({ window: 14, rate: 64 });
+		// Past the slow start: a fine answer adds 1/window, a 429 backs off from the learnt rate.
+		next.started(60_000);
+		next.answered(60_000);
+		expect(next.requestsPerSecond).toBeCloseTo(64.2, 10);
+		next.pushedBack(60_000, 60_050, 'rateLimited');
+		expect(next.window).toBe(7);
+	});
+
+	it('in the slow start, goes on doubling from where the last one got to', () => {
+		const last = new AutoPacing();
+		for (let i = 0; i < 100; i++) {
+			last.started(i);
+			last.answered(i);
+		}
+		const next = AutoPacing.continuing(last, 1000);
+		expect(next.window).toBe(108);
+		next.started(1000);
+		next.answered(1000);
+		expect(next.window).toBe(109);
+	});
+
+	it(`starts from nothing when the last pacing started nothing for ${FORGET_PACE_AFTER_MS / 60_000} minutes, or there is none`, () => {
+		const last = experienced();
+		const fresh = { window: 8, rate: undefined };
+		// Its last request started at 790.
+		expect(state(AutoPacing.continuing(last, 790 + FORGET_PACE_AFTER_MS - 1))).toEqual({ window: 14, rate: 64 });
+		expect(state(AutoPacing.continuing(last, 790 + FORGET_PACE_AFTER_MS))).toEqual(fresh);
+		expect(state(AutoPacing.continuing(undefined, 0))).toEqual(fresh);
+	});
+
+	it('is kept per credential ID: another credential, no credential or a fixed number start as always', () => {
+		forgetLearnedPaces();
+		const first = pacingFor('auto', 'credential-a') as AutoPacing;
+		for (let i = 0; i < 40; i++) {
+			first.started(Date.now());
+			first.answered(Date.now());
+		}
+		expect((pacingFor('auto', 'credential-a') as AutoPacing).window).toBe(48);
+		expect((pacingFor('auto', 'credential-b') as AutoPacing).window).toBe(8);
+		expect((pacingFor('auto') as AutoPacing).window).toBe(8);
+		expect(pacingFor(5, 'credential-a').window).toBe(5);
+		forgetLearnedPaces();
+		expect((pacingFor('auto', 'credential-a') as AutoPacing).window).toBe(8);
 	});
 });
 

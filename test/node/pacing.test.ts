@@ -144,3 +144,49 @@ describe('Auto under a rate limit', () => {
 		expect(gates.sentWhileHeld(requests)).toEqual(nothingSent);
 	}, 40_000);
 });
+
+describe('Auto from one execution to the next', () => {
+	const state = (pacing: AutoPacing) => ({ window: pacing.window, rate: pacing.requestsPerSecond });
+	/** Each Auto pacing created from here on, with where it started (its window and its rate). */
+	function watchNewPacings() {
+		const created: Array<{ pacing: AutoPacing; start: { window: number; rate: number | undefined } }> = [];
+		const continuing = AutoPacing.continuing.bind(AutoPacing);
+		jest.spyOn(AutoPacing, 'continuing').mockImplementation((previous, now) => {
+			const pacing = continuing(previous, now);
+			created.push({ pacing, start: state(pacing) });
+			return pacing;
+		});
+		return created;
+	}
+	afterEach(() => jest.restoreAllMocks());
+
+	it('the next execution with the same credential, of either node, starts where the last one stands', async () => {
+		const tasks = store().addTasks(100);
+		for (const task of tasks.slice(0, 3)) store().addRun(task.id, { status: 'COMPLETED' });
+		const input = tasks.map(({ id }) => ({ id }));
+		arize.sandbox.setLatency(5, 15);
+		const created = watchNewPacings();
+		for (let run = 0; run < 2; run++) {
+			const { items, error } = await runTasksNode(arize.credentials, getTask, { input });
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.json.id)).toEqual(tasks.map((task) => task.id));
+		}
+		// The first started at 8 and grew by one with each of its 100 fine answers; the second started there.
+		expect(created.map(({ start }) => start)).toEqual([
+			{ window: 8, rate: undefined },
+			{ window: 108, rate: undefined },
+		]);
+
+		// Under a limit the next execution starts at the learnt rate, not with another burst, and a trigger poll with
+		// the same credential goes on from there too.
+		arize.sandbox.setRateLimit({ perSecond: 20, burst: 5 });
+		const limited = await runTasksNode(arize.credentials, getTask, { input: input.slice(0, 40) });
+		expect(limited.error).toBeUndefined();
+		expect(arize.sandbox.requests.some((request) => request.status === 429)).toBe(true);
+		const learnt = state(created[2].pacing);
+		expect(learnt.rate).toBeGreaterThan(0);
+		const poll = await pollTrigger(arize.credentials, { watch: 'allTasks', statuses: ['COMPLETED'] });
+		expect(poll.error).toBeUndefined();
+		expect(created[3].start).toEqual(learnt);
+	}, 40_000);
+});

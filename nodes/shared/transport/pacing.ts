@@ -55,6 +55,11 @@ const RATE_WINDOW_MS = 1000;
 const RATE_GROWTH_PER_SECOND = 0.2;
 /** Never slower than one request every 2 seconds: Arize's own Retry-After paces anything slower. */
 const MIN_RATE = 0.5;
+/**
+ * What an execution learned is worth as much to the next as Arize's limits stay put. A pace that has started nothing
+ * for this long is forgotten: Arize's load, and so its room, may have changed meanwhile.
+ */
+export const FORGET_PACE_AFTER_MS = 10 * 60_000;
 
 /**
  * Max Requests in Parallel: Auto. Starts with a small window that doubles with every round trip while answers come
@@ -68,8 +73,26 @@ const MIN_RATE = 0.5;
  *
  * One push-back is reacted to per burst: the answers to requests that had already started when the gate last backed
  * off are the same overshoot, not news.
+ *
+ * The next execution with the same credential picks up where the last one stands (see `continuing`), the way a
+ * workflow that runs every few minutes would want: only the first execution in a while starts small.
  */
 export class AutoPacing implements Pacing {
+	/**
+	 * A pacing for the next execution of the same account: it starts where `previous` stands now (window, rate, slow
+	 * start or not), so that each execution does not learn Arize's room from nothing again; fresh when there is no
+	 * previous pacing or it has started nothing for FORGET_PACE_AFTER_MS.
+	 */
+	static continuing(previous: AutoPacing | undefined, now: number): AutoPacing {
+		const pacing = new AutoPacing();
+		if (previous && now - previous.lastStart < FORGET_PACE_AFTER_MS) {
+			pacing.size = previous.size;
+			pacing.slowStart = previous.slowStart;
+			pacing.rate = previous.rate;
+		}
+		return pacing;
+	}
+
 	private size = FIRST_WINDOW;
 	private slowStart = true;
 	/** Requests per second once Arize has pushed back; undefined: no spacing in time. */

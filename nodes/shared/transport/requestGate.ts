@@ -1,6 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPE } from './credentials';
 import type { Pacing, PushBack } from './pacing';
 import { AutoPacing, FixedPacing } from './pacing';
 
@@ -211,9 +212,27 @@ export async function pause(context: CancellableContext, ms: number): Promise<bo
 // each its own gate.
 const gates = new WeakMap<object, RequestGate>();
 
-/** The pacing for a Max Requests in Parallel setting. */
-export function pacingFor(concurrency: Concurrency): Pacing {
-	return concurrency === 'auto' ? new AutoPacing() : new FixedPacing(concurrency);
+/**
+ * The last Auto pacing of each Arize account, by n8n credential ID: a credential holds one API key for one host, and
+ * Arize's limits are the account's, whichever workflow sends. Only a number of requests is kept, never the credential.
+ */
+const lastAutoPacing = new Map<string, AutoPacing>();
+
+/**
+ * The pacing for a Max Requests in Parallel setting; Auto with a credential ID continues from what the last execution
+ * with that credential learned.
+ */
+export function pacingFor(concurrency: Concurrency, credentialId?: string): Pacing {
+	if (concurrency !== 'auto') return new FixedPacing(concurrency);
+	if (credentialId === undefined) return new AutoPacing();
+	const pacing = AutoPacing.continuing(lastAutoPacing.get(credentialId), Date.now());
+	lastAutoPacing.set(credentialId, pacing);
+	return pacing;
+}
+
+/** Forgets what every Auto pacing learned: the next executions start small again. */
+export function forgetLearnedPaces(): void {
+	lastAutoPacing.clear();
 }
 
 /** The gate of this context; created with the default pacing unless `useRequestGate` set one first. */
@@ -227,8 +246,13 @@ export function requestGate(context: object): RequestGate {
 }
 
 /** Gives this context a fresh gate (called once, before the first request of an execution or poll). */
-export function useRequestGate(context: object, concurrency: Concurrency, options: { stopOnFailure: boolean }): RequestGate {
-	const gate = new RequestGate(pacingFor(concurrency), options.stopOnFailure);
+export function useRequestGate(
+	context: { getNode(): INode },
+	concurrency: Concurrency,
+	options: { stopOnFailure: boolean },
+): RequestGate {
+	const credentialId = context.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? undefined;
+	const gate = new RequestGate(pacingFor(concurrency, credentialId), options.stopOnFailure);
 	gates.set(context, gate);
 	return gate;
 }
