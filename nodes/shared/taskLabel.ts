@@ -1,12 +1,10 @@
 import { taskTypeOptions } from './descriptions';
 import type { TaskType } from './types';
-import { TASK_TYPES } from './types';
 
 /**
  * How a task is named in the Task list: `Nightly check (Template Evaluation · …cVdY)`. n8n's resource locator shows
- * only an entry's name (no description) and keeps it as the choice's `cachedResultName`, so the name carries what
- * tells same-name tasks apart: the type and the end of the ID. A task's type and ID never change (a PATCH cannot change them), so the label
- * kept in a workflow stays true, and Trigger Run and Update read the type back from it without a request.
+ * only an entry's name (no description), so the name carries what tells same-name tasks apart: the type and the end
+ * of the ID. The name is for people only; no code reads anything back from it.
  */
 
 /** The end of the ID shown; longer where same-name tasks of one page would look alike. */
@@ -33,18 +31,4 @@ function idTails(tasks: Array<{ id: string; name: string }>): string[] {
 export function taskLabels(tasks: Array<{ id: string; name: string; type: string }>): string[] {
 	const tails = idTails(tasks);
 	return tasks.map((task, i) => `${task.name} (${taskTypeName(task.type)} · …${tails[i]})`);
-}
-
-const labelEnd = new RegExp(` \\((${[...typeNames.values()].join('|')}) · …([^\\s()]+)\\)$`);
-
-/**
- * The task's name and type as the Task list named it, when `label` is such a name for the task `taskId` (the ID
- * must end as the label says); otherwise undefined (a choice saved before labels carried the type, or by ID).
- */
-export function readTaskLabel(label: unknown, taskId: string): { name: string; type: TaskType } | undefined {
-	if (typeof label !== 'string') return undefined;
-	const match = labelEnd.exec(label);
-	if (!match || !taskId.endsWith(match[2])) return undefined;
-	const type = TASK_TYPES.find((candidate) => typeNames.get(candidate) === match[1]);
-	return type && { name: label.slice(0, match.index), type };
 }

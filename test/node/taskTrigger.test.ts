@@ -286,48 +286,17 @@ describe('Task → Trigger Run: a Task Type that does not fit the task', () => {
 		return { __rl: true, mode: 'list', value: taskId, cachedResultName: entry.name };
 	}
 
-	it('picked from the list: stops before any request, naming the Task Type field and the real type', async () => {
-		const taskId = await pickedFromList(T.promptGeneration);
-		expect(taskId.cachedResultName).toBe(`Support prompt generation (gpt-4.1-mini) (Run Experiment · …${T.promptGeneration.slice(-6)})`);
+	it.each([
+		['picked from the list', pickedFromList],
+		['by ID', async (id: string) => byId(id)],
+	])('%s: sent as it is; Arize rejects the body, one GET finds the real type, nothing started', async (_, locate) => {
+		const taskId = await locate(T.promptGeneration);
 		const runsBefore = arize.sandbox.store.runsOf(T.promptGeneration).length;
-		const { error } = await trigger({
-			taskId,
-			taskType: 'TEMPLATE_EVALUATION',
-			dataStartTime: '2026-11-01T00:00:00Z',
-		});
+		const { error } = await trigger({ taskId, taskType: 'TEMPLATE_EVALUATION', dataStartTime: '2026-11-01T00:00:00Z' });
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error?.message).toBe(
 			'Task Type is Template Evaluation, but the task "Support prompt generation (gpt-4.1-mini)" is a Run Experiment task',
 		);
-		expect(error?.description).toBe(
-			"Set Task Type to Run Experiment: it decides which fields this operation sends, and Arize accepts only the fields of the task's own type. Nothing was sent.",
-		);
-		expect(arize.sandbox.requests).toEqual([]);
-		expect(arize.sandbox.store.runsOf(T.promptGeneration)).toHaveLength(runsBefore);
-	});
-
-	it('picked from the list: also tells Template from Code Evaluation, before the form\'s own checks', async () => {
-		const { error } = await trigger({ taskId: await pickedFromList(T.goldenJsonFormat), taskType: 'TEMPLATE_EVALUATION' });
-		expect(error?.message).toBe('Task Type is Template Evaluation, but the task "Golden Questions JSON Format" is a Code Evaluation task');
-		const experiment = await trigger({ taskId: await pickedFromList(T.productionHallucination), taskType: 'RUN_EXPERIMENT', experimentName: 'x' });
-		expect(experiment.error?.message).toBe(
-			'Task Type is Run Experiment, but the task "Production Hallucination Check" is a Template Evaluation task',
-		);
-		expect(arize.sandbox.requests).toEqual([]);
-	});
-
-	it('picked from the list with the right type: sends the trigger alone (no extra request)', async () => {
-		const { items, error } = await trigger({ taskId: await pickedFromList(T.promptGeneration), taskType: 'RUN_EXPERIMENT', experimentName: 'listed' });
-		expect(error).toBeUndefined();
-		expect(sent()).toEqual([{ method: 'POST', path: triggerPath(T.promptGeneration), body: { experiment_name: 'listed' } }]);
-		expect(items[0].json.status).toBe('PENDING');
-	});
-
-	it('by ID: Arize rejects the body, one GET finds the real type, and the error names the Task Type field', async () => {
-		const runsBefore = arize.sandbox.store.runsOf(T.promptGeneration).length;
-		const { error } = await trigger({ taskId: byId(T.promptGeneration), taskType: 'TEMPLATE_EVALUATION', dataStartTime: '2026-11-01T00:00:00Z' });
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error?.message).toBe('Task Type is Template Evaluation, but the task "Support prompt generation (gpt-4.1-mini)" is a Run Experiment task');
 		expect(error?.description).toBe(
 			"Set Task Type to Run Experiment: it decides which fields this operation sends, and Arize accepts only the fields of the task's own type. Arize answered: The 'data_start_time' field is only valid when triggering evaluation tasks; this task is RUN_EXPERIMENT. [HTTP 400]",
 		);
@@ -338,17 +307,38 @@ describe('Task → Trigger Run: a Task Type that does not fit the task', () => {
 		expect(arize.sandbox.store.runsOf(T.promptGeneration)).toHaveLength(runsBefore);
 	});
 
+	it('the Task list names each task with its type, so the right choice is in view', async () => {
+		expect((await pickedFromList(T.promptGeneration)).cachedResultName).toBe(
+			`Support prompt generation (gpt-4.1-mini) (Run Experiment · …${T.promptGeneration.slice(-6)})`,
+		);
+	});
+
+	it('picked from the list: a Run Experiment choice for an evaluation task is explained the same way', async () => {
+		const { error } = await trigger({ taskId: await pickedFromList(T.productionHallucination), taskType: 'RUN_EXPERIMENT', experimentName: 'x' });
+		expect(error?.message).toBe(
+			'Task Type is Run Experiment, but the task "Production Hallucination Check" is a Template Evaluation task',
+		);
+		expect(arize.sandbox.requests.map(({ method }) => method)).toEqual(['POST', 'GET']);
+	});
+
+	it('Template for a Code Evaluation task: the body fits both, so the run starts (no extra request)', async () => {
+		const { items, error } = await trigger({ taskId: await pickedFromList(T.goldenJsonFormat), taskType: 'TEMPLATE_EVALUATION' });
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ task_id: T.goldenJsonFormat, status: 'PENDING' });
+		expect(arize.sandbox.requests.map(({ method, path }) => `${method} ${path}`)).toEqual([`POST ${triggerPath(T.goldenJsonFormat)}`]);
+	});
+
+	it('picked from the list with the right type: sends the trigger alone (no extra request)', async () => {
+		const { items, error } = await trigger({ taskId: await pickedFromList(T.promptGeneration), taskType: 'RUN_EXPERIMENT', experimentName: 'listed' });
+		expect(error).toBeUndefined();
+		expect(sent()).toEqual([{ method: 'POST', path: triggerPath(T.promptGeneration), body: { experiment_name: 'listed' } }]);
+		expect(items[0].json.status).toBe('PENDING');
+	});
+
 	it('by ID: a 400 that the type does not explain stays Arize\'s', async () => {
 		const { error } = await trigger({ taskId: byId(T.ragAnswerHallucination), taskType: 'TEMPLATE_EVALUATION' });
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error?.message).toMatch(/^The 'data_start_time' field is required .* \[HTTP 400\]$/);
-	});
-
-	it('a choice saved before the list named types (plain name) is treated like By ID', async () => {
-		const taskId = { __rl: true, mode: 'list', value: T.promptGeneration, cachedResultName: 'Support prompt generation (gpt-4.1-mini)' };
-		const { error } = await trigger({ taskId, taskType: 'CODE_EVALUATION' });
-		expect(error?.message).toBe('Task Type is Code Evaluation, but the task "Support prompt generation (gpt-4.1-mini)" is a Run Experiment task');
-		expect(arize.sandbox.requests).toHaveLength(2);
 	});
 });
 

@@ -362,14 +362,16 @@ describe('Task → Update: what Arize rejects', () => {
 });
 
 describe('Task → Update: a Task Type that does not fit the task', () => {
-	it('picked from the list: stops before any request, naming the Task Type field and the real type', async () => {
+	it('picked from the list: sent as it is; Arize rejects the body, one GET finds the real type, the task is unchanged', async () => {
 		const { results } = await searchList(arize.credentials, 'searchTasks', 'prompt generation');
 		arize.sandbox.clearRequests();
+		const before = await apiTask(T.promptGeneration);
 		const taskId = { __rl: true, mode: 'list', value: T.promptGeneration, cachedResultName: results[0].name };
 		const { error } = await update({ taskId, taskType: 'TEMPLATE_EVALUATION', updateFields: { samplingRate: 0.5 } });
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error?.message).toBe('Task Type is Template Evaluation, but the task "Support prompt generation (gpt-4.1-mini)" is a Run Experiment task');
-		expect(arize.sandbox.requests).toEqual([]);
+		expect(patches().map(({ method }) => method)).toEqual(['PATCH', 'GET']);
+		expect(await apiTask(T.promptGeneration)).toEqual(before);
 	});
 
 	it("by ID: Arize's 400 is explained after one GET of the task, and the task is unchanged", async () => {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { taskTypeOptions } from '../../../shared/descriptions';
-import { readTaskLabel, taskTypeName } from '../../../shared/taskLabel';
+import { taskTypeName } from '../../../shared/taskLabel';
 import type { ArizeRequest } from '../../../shared/transport';
 import { arizeApiRequest, arizePath } from '../../../shared/transport';
 import type { TaskType } from '../../../shared/types';
@@ -21,45 +21,25 @@ export function taskTypeSelector(description?: string): INodeProperties {
 	};
 }
 
-/** The Task Type chosen for an item, and whether it was already checked against the task (picked from the list). */
-export interface TaskTypeChoice {
-	type: TaskType;
-	checked: boolean;
-}
-
-/**
- * Reads the Task Type of an item once. When the task was picked from the list its label names its type
- * (taskLabel.ts): a type that does not fit stops the item here, before its body is read, so the error is about the
- * type rather than a field of the wrong type.
- */
-export function chooseTaskType(context: IExecuteFunctions, itemIndex: number, taskId: string): TaskTypeChoice {
-	const type = context.getNodeParameter('taskType', itemIndex) as TaskType;
-	const locator = context.getNodeParameter('taskId', itemIndex, undefined, { extractValue: false }) as IDataObject;
-	const known = readTaskLabel(locator?.cachedResultName, taskId);
-	if (known && known.type !== type) throw mismatch(context, itemIndex, type, known);
-	return { type, checked: known !== undefined };
+/** The Task Type chosen for an item, read once and passed down. */
+export function readTaskType(context: IExecuteFunctions, itemIndex: number): TaskType {
+	return context.getNodeParameter('taskType', itemIndex) as TaskType;
 }
 
 /**
  * Trigger Run and Update show the fields of the Task Type the user chose, and Arize picks the body's schema from the
- * task's real type: a wrong choice is answered with a 400 that names a field, not the choice. This sends
- * the request only when the choice fits, at no extra request where it can:
- * - a task picked from the list carries its type in its label (taskLabel.ts): a mismatch stops the item before any
- *   request is sent, and a match costs nothing;
- * - a task given by ID or by an expression is sent as it is (no extra request when it succeeds); when Arize rejects
- *   the body (400 or 422), one GET of the task tells whether the Task Type was the cause, and if so the error says so.
- *   Nothing was started then: Arize starts no run and changes nothing on a rejected body.
+ * task's real type: a wrong choice is answered with a 400 that names a field, not the choice. The request is sent as
+ * it is, so a choice that fits costs no extra request; when Arize rejects the body (400 or 422), one GET of the task
+ * tells whether the Task Type was the cause, and if so the error says so. Nothing was started then: Arize starts no
+ * run and changes nothing on a rejected body.
  */
 export async function sendForTaskType(
 	context: IExecuteFunctions,
 	taskId: string,
-	choice: TaskTypeChoice,
+	chosen: TaskType,
 	request: ArizeRequest & { itemIndex: number },
 ): Promise<IDataObject> {
 	const { itemIndex } = request;
-	// Already checked against the task's label: a rejection is about something else.
-	if (choice.checked) return await arizeApiRequest.call(context, request);
-
 	const outcome = await arizeApiRequest.call(context, request).then(
 		(answer) => ({ answer }),
 		(error: unknown) => ({ error }),
@@ -69,8 +49,8 @@ export async function sendForTaskType(
 	const task = rejected ? await readTask(context, itemIndex, taskId) : undefined;
 	// Template and Code Evaluation take the same fields, so only a Run Experiment choice on an evaluation task, or the
 	// reverse, explains a rejected body.
-	if (task && isRunExperiment(task.type) !== isRunExperiment(choice.type)) {
-		throw mismatch(context, itemIndex, choice.type, task as { name: string; type: string }, outcome.error as NodeApiError);
+	if (task && isRunExperiment(task.type) !== isRunExperiment(chosen)) {
+		throw mismatch(context, itemIndex, chosen, task as { name: string; type: string }, outcome.error as NodeApiError);
 	}
 	throw outcome.error;
 }
@@ -87,7 +67,7 @@ function mismatch(
 	itemIndex: number,
 	chosen: string,
 	task: { name: string; type: string },
-	arizeError?: NodeApiError,
+	arizeError: NodeApiError,
 ): NodeOperationError {
 	const real = taskTypeName(task.type);
 	return new NodeOperationError(
@@ -96,7 +76,7 @@ function mismatch(
 		{
 			description:
 				`Set Task Type to ${real}: it decides which fields this operation sends, and Arize accepts only the fields ` +
-				`of the task's own type.${arizeError ? ` Arize answered: ${arizeError.message}` : ' Nothing was sent.'}`,
+				`of the task's own type. Arize answered: ${arizeError.message}`,
 			itemIndex,
 		},
 	);

@@ -8,7 +8,7 @@ import { triggerEvaluationProblem, triggerExperimentProblem } from '../../helper
 import { toIsoTimestamp } from '../../helpers/time';
 import { assertValid, booleanFromText, getTaskId, numberFromText, readIdList } from '../common';
 import { readWaitSettings, waitForRun, waitProperties } from '../waiting';
-import { chooseTaskType, sendForTaskType, taskTypeSelector } from './taskType';
+import { readTaskType, sendForTaskType, taskTypeSelector } from './taskType';
 
 const properties: INodeProperties[] = [
 	taskLocator,
@@ -195,8 +195,8 @@ function experimentBody(context: IExecuteFunctions, itemIndex: number): IDataObj
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const taskId = getTaskId(this, itemIndex);
-	const taskType = chooseTaskType(this, itemIndex, taskId);
-	const runsExperiment = isRunExperiment(taskType.type);
+	const taskType = readTaskType(this, itemIndex);
+	const runsExperiment = isRunExperiment(taskType);
 	const body = runsExperiment ? experimentBody(this, itemIndex) : evaluationBody(this, itemIndex);
 	assertValid(this, (runsExperiment ? triggerExperimentProblem : triggerEvaluationProblem)(body), itemIndex);
 	// Read before the run is started, so bad wait settings cannot leave a run behind with an error.

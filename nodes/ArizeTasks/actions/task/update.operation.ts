@@ -10,7 +10,7 @@ import { assertValid, booleanFromText, getTaskId, numberFromText } from '../comm
 import { isContinuousField, queryFilterField, samplingRateField } from './evaluationFields';
 import { evaluatorProperties, readEvaluators } from './evaluatorFields';
 import { readRunConfiguration, runConfigurationProperties } from './runConfigurationFields';
-import { chooseTaskType, sendForTaskType, taskTypeSelector } from './taskType';
+import { readTaskType, sendForTaskType, taskTypeSelector } from './taskType';
 
 const properties: INodeProperties[] = [
 	taskLocator,
@@ -108,8 +108,8 @@ function updateBody(context: IExecuteFunctions, itemIndex: number, taskType: Tas
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const taskId = getTaskId(this, itemIndex);
-	const taskType = chooseTaskType(this, itemIndex, taskId);
-	const body = updateBody(this, itemIndex, taskType.type);
+	const taskType = readTaskType(this, itemIndex);
+	const body = updateBody(this, itemIndex, taskType);
 	assertValid(this, updateTaskProblem(body), itemIndex);
 	const task = await sendForTaskType(this, taskId, taskType, {
 		method: 'PATCH',
