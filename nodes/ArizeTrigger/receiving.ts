@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { chosenEvents } from './choices';
 import { DELIVERED_EVENT_NAMES, EVENTS } from './events';
 import type { Registration } from './registration';
-import { authorizationFor } from './registration';
+import { authorizationFor, TEST_FAILED_HEADER } from './registration';
 
 /** The field the node adds to the payload: when n8n received it. camelCase, so it cannot collide with Arize's fields. */
 export const RECEIVED_AT = 'receivedAt';
@@ -32,6 +33,12 @@ export async function receive(context: IWebhookFunctions): Promise<IWebhookRespo
 	if (!isAuthorized(context.getHeaderData().authorization, token)) {
 		context.getResponseObject().status(401).json({ message: 'Authorization is missing or wrong' });
 		return { noWebhookResponse: true };
+	}
+
+	// The node's own call while the editor listens: Arize sent no test event, and the error says why (registration.ts).
+	if (context.getMode() === 'manual' && context.getHeaderData()[TEST_FAILED_HEADER] !== undefined) {
+		const { message, description } = context.getBodyData();
+		throw new NodeOperationError(context.getNode(), String(message), { description: String(description) });
 	}
 
 	const receivedAt = new Date().toISOString();

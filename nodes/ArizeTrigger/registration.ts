@@ -215,29 +215,63 @@ function explained(context: IHookFunctions, error: unknown, description: string)
 }
 
 /**
+ * Marks the node's own call to its test URL that tells the editor why no test event comes (see requestTestDelivery).
+ * Arize's deliveries never carry it; the call carries the node's token like a delivery.
+ */
+export const TEST_FAILED_HEADER = 'x-n8n-arize-test-failed';
+
+/**
  * Asks Arize for a test delivery to the webhook just registered for the editor's "Listen for test event". Not
  * awaited by create: Arize sends the test delivery before it answers, and n8n only hands the new token to its test
- * webhook once create has returned, so waiting here would have the delivery refused. What Arize answers goes to
- * n8n's log; the editor keeps listening for a real event either way.
+ * webhook once create has returned, so waiting here would have the delivery refused. When Arize sends none, the node
+ * says why where the user is looking: it calls its own test URL with TEST_FAILED_HEADER, and receive() fails that
+ * call with the reason, which n8n shows in the editor as the test execution's error (and stops listening).
  */
 export async function requestTestDelivery(context: IHookFunctions, webhookId: string): Promise<void> {
-	const node = context.getNode().name;
+	let failure: { message: string; description: string } | undefined;
 	try {
 		const answer = await arizeApiRequest.call(context, { method: 'POST', path: arizePath`/v2/webhooks/${webhookId}/test` });
 		const status = Number(answer.status_code);
 		if (!(status >= 200 && status < 300)) {
-			context.logger.warn(
-				`Arize's test delivery to "${node}" got HTTP ${String(answer.status_code)}: ${String(answer.error_message ?? '')}`,
-			);
+			failure = {
+				message: "Arize's test event did not arrive",
+				description:
+					`Arize sent it to this n8n's test URL and got ${answer.status_code === null ? 'no answer' : `HTTP ${String(answer.status_code)}`}. ` +
+					`Check that the URL reaches this n8n, then listen again.${answer.error_message ? ` Arize said: ${String(answer.error_message)}` : ''}`,
+			};
 		}
 	} catch (error) {
 		const status = statusOf(error);
-		const why =
+		const arize = `Arize answered: ${(error as Error).message}`;
+		failure =
 			status === 404
-				? 'Arize cannot reach this n8n at its test URL (Arize delivers to public addresses only)'
+				? {
+						message: 'Arize cannot reach this n8n to send a test event',
+						description: `Arize delivers to public addresses only. Give this n8n a public URL (WEBHOOK_URL, or a tunnel), then listen again. ${arize}`,
+					}
 				: status === 503
-					? 'Arize could not send a test event right now; listen again later'
-					: 'Arize did not send a test event';
-		context.logger.warn(`${why} for "${node}": ${(error as Error).message}`);
+					? { message: 'Arize could not send a test event right now', description: `Listen again in a moment. ${arize}` }
+					: { message: 'Arize did not send a test event', description: arize };
+	}
+	if (failure) await reportToEditor(context, failure);
+}
+
+/** Fails the editor's test listen with `failure` (see requestTestDelivery); n8n's log has it when that cannot be done. */
+async function reportToEditor(context: IHookFunctions, failure: { message: string; description: string }): Promise<void> {
+	const node = context.getNode().name;
+	context.logger.warn(`${failure.message} for "${node}". ${failure.description}`);
+	const { token } = registrationOf(context);
+	try {
+		await context.helpers.httpRequest({
+			method: 'POST',
+			url: context.getNodeWebhookUrl(WEBHOOK) as string,
+			headers: { authorization: authorizationFor(token as string), [TEST_FAILED_HEADER]: '1' },
+			body: failure,
+			json: true,
+			// receive() fails the call on purpose: n8n answers it 500.
+			ignoreHttpStatusErrors: true,
+		});
+	} catch (error) {
+		context.logger.warn(`Could not tell the editor of "${node}" why no test event came: ${(error as Error).message}`);
 	}
 }

@@ -11,7 +11,9 @@ import { startSandbox } from '../../sandbox/index.ts';
 // Environment: SANDBOX_API_KEY. Prints one line `sandbox <url> control <url>` once both listen.
 // Control routes: GET /requests; POST /latency {"latencyMs": n, "jitterMs": n} (the simulated network delay of every
 // answer); GET /in-flight → {"max": n, "now": n} (requests in flight: most at once since the start or the last reset,
-// and now); POST /in-flight/reset.
+// and now); POST /in-flight/reset; POST /webhooks/test-outage {"status": 404 | 503 | null} (how the test-delivery
+// endpoint answers); POST /webhooks/finish-task-run {"taskId", "failureReason"} (a run of the task that has finished,
+// failed when a reason is given, with the webhook events that follow).
 
 function option(name: string, fallback: number): number {
 	const args = process.argv.slice(2);
@@ -65,6 +67,25 @@ async function main(): Promise<void> {
 					return;
 				}
 				json(response, 200, { latencyMs, jitterMs });
+			});
+		} else if (route === 'POST /webhooks/test-outage') {
+			void readJson(request).then((body) => {
+				const { status = null } = (body ?? {}) as { status?: 404 | 503 | null };
+				if (![404, 503, null].includes(status)) {
+					json(response, 400, { error: 'status must be 404, 503 or null' });
+					return;
+				}
+				sandbox.webhooks.setTestOutage(status);
+				json(response, 200, { status });
+			});
+		} else if (route === 'POST /webhooks/finish-task-run') {
+			void readJson(request).then((body) => {
+				const { taskId, failureReason = null } = (body ?? {}) as { taskId?: string; failureReason?: string | null };
+				try {
+					json(response, 200, sandbox.webhooks.finishTaskRun(String(taskId), failureReason));
+				} catch (error) {
+					json(response, 400, { error: (error as Error).message });
+				}
 			});
 		} else if (route === 'GET /in-flight') {
 			json(response, 200, inFlight());

@@ -7,10 +7,11 @@ import { chromium, selectors } from 'playwright-core';
 import { PROMPT, promptLabeledTrigger, webhooksOfOrg } from './lib/arizeWebhooks';
 import { env, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { N8nRest } from './lib/n8nRest';
+import { setTestOutage } from './lib/sandbox';
 
 // Phase "editor" of ./scripts/e2e, after editor.e2e.ts: the Arize Trigger in the n8n editor (headless Chromium):
 // its event list, its locators filled from the sandbox, and "Listen for test event", where the sandbox's test
-// delivery arrives as the sample. Screenshots go to .tools/screenshots/webhook-editor-*.png.
+// delivery arrives as the sample, and when Arize cannot deliver one the editor says why. Screenshots go to .tools/screenshots/webhook-editor-*.png.
 
 const TIMEOUT = 20_000;
 const TRIGGER = 'When a Prompt Version Is Labeled';
@@ -126,7 +127,6 @@ describe('the n8n editor with the Arize Trigger (headless Chromium)', () => {
 				30_000,
 				500,
 			);
-			const testUrl = `${env.n8nUrl}/webhook-test/${WEBHOOK_ID}/webhook`;
 			await waitFor(
 				'the test webhook to be deleted',
 				async () => ((await webhooksOfOrg()).some((webhook) => webhook.url === testUrl) ? undefined : true),
@@ -134,5 +134,25 @@ describe('the n8n editor with the Arize Trigger (headless Chromium)', () => {
 				250,
 			);
 		});
+
+		// When Arize cannot deliver a test event (here: it answers 404, as for an n8n it cannot reach), the editor says
+		// why on the node, and the test webhook goes again.
+		await setTestOutage(404);
+		try {
+			await step('listen-when-arize-cannot-deliver', async () => {
+				await page.getByTestId('node-execute-button').first().click();
+				await page.getByText('Arize cannot reach this n8n to send a test event').first().waitFor({ timeout: 30_000 });
+				await waitFor(
+					'the test webhook to be deleted',
+					async () => ((await webhooksOfOrg()).some((webhook) => webhook.url === testUrl) ? undefined : true),
+					30_000,
+					250,
+				);
+			});
+		} finally {
+			await setTestOutage(null);
+		}
 	});
 });
+
+const testUrl = `${env.n8nUrl}/webhook-test/${WEBHOOK_ID}/webhook`;

@@ -13,6 +13,7 @@ import {
 } from './lib/arizeWebhooks';
 import { sleep, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { describeFailure, outputItems } from './lib/n8nCli';
+import { finishTaskRun } from './lib/sandbox';
 import { N8nRest } from './lib/n8nRest';
 
 // Phase "server" of ./scripts/e2e: the Arize Trigger in n8n 2.41.1 (`n8n start`) against the sandbox, driven through
@@ -29,6 +30,20 @@ beforeAll(async () => {
 });
 
 const triggerNode = promptLabeledTrigger(TRIGGER, WEBHOOK_ID, SANDBOX_CREDENTIAL_ID);
+
+/** The newest execution of the workflow, once it has finished. */
+async function finishedExecution(workflowId: string, timeoutMs: number) {
+	return await waitFor(
+		`an execution of ${workflowId} to finish`,
+		async () => {
+			const [latest] = await rest.executions(workflowId);
+			if (!latest || ['new', 'running', 'waiting'].includes(latest.status)) return undefined;
+			return await rest.execution(latest.id);
+		},
+		timeoutMs,
+		1000,
+	);
+}
 
 describe('Arize Trigger in n8n (n8n start)', () => {
 	it('is registered as a webhook trigger', async () => {
@@ -164,16 +179,7 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 			const [oldest] = WEBHOOK_SEED.promptVersionIds.supportAnswer;
 			await labelPromptVersion(oldest, ['candidate']);
 
-			const execution = await waitFor(
-				'example 07 to run through',
-				async () => {
-					const [latest] = await rest.executions(id);
-					if (!latest || ['new', 'running', 'waiting'].includes(latest.status)) return undefined;
-					return await rest.execution(latest.id);
-				},
-				90_000,
-				1000,
-			);
+			const execution = await finishedExecution(id, 90_000);
 			if (execution.status !== 'success') throw new Error(describeFailure(execution));
 			expect(outputItems(execution, 'When a Prompt Version Is Labeled')).toEqual([
 				expect.objectContaining({ event: 'prompt.version.labeled', receivedAt: expect.any(String) }),
@@ -190,7 +196,7 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 		}
 	});
 
-	it('08: activating the failing-task alert subscribes its webhook to the space; deactivating removes it', async () => {
+	it('08: activating the failing-task alert subscribes its webhook to the space; a failing online task alerts once; deactivating removes it', async () => {
 		const id = 'arizeExample0008';
 		const { data: workflow } = await rest.get<{ data: { versionId: string } }>(`/rest/workflows/${id}`);
 		const spaceSubscriptions = subscriptionsOf('SPACE', SEED.spaceId);
@@ -200,6 +206,21 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 			expect((await spaceSubscriptions()).filter((subscription) => subscription.webhook_id === webhook.id)).toEqual([
 				expect.objectContaining({ event: 'ONLINE_TASK_RUN_FAILED', source_type: 'SPACE', source_id: SEED.spaceId }),
 			]);
+
+			// A run of a continuous evaluation task of the space fails (a cause not seen before, so Arize sends the event).
+			const reason = `Evaluator timed out (${Date.now()})`;
+			const run = await finishTaskRun(SEED.taskIds.productionHallucination, reason);
+			expect(run.status).toBe('FAILED');
+			const execution = await finishedExecution(id, 60_000);
+			if (execution.status !== 'success') throw new Error(describeFailure(execution));
+			expect(outputItems(execution, 'When an Online Task Run Fails')).toEqual([
+				expect.objectContaining({ event: 'online_task.run.failed', receivedAt: expect.any(String) }),
+			]);
+			const [alert] = outputItems(execution, 'Compose Alert') as Array<{ text: string }>;
+			expect(alert.text).toMatch(/^An online evaluation task in Arize started failing \(received .+\): \{.*"event":"online_task\.run\.failed"/);
+			expect(alert.text).toContain(reason);
+			await sleep(2000);
+			expect((await rest.executions(id)).length).toBe(1);
 			await deactivate(rest, id, webhook.id);
 		} finally {
 			await rest.post(`/rest/workflows/${id}/deactivate`, {}).catch(() => undefined);

@@ -15,7 +15,9 @@
  * - a delivery: `WebhookService.runWebhook` (a `WebhookContext` with the request and response), then what
  *   `WebhookHelpers.executeWebhook` answers for a `responseMode: 'onReceived'` webhook: nothing more when the node
  *   answered itself (`noWebhookResponse`), its `webhookResponse` with 200, or `{"message":"Workflow was started"}`
- *   when it returned workflow data, which then starts an execution (recorded here as `executions`).
+ *   when it returned workflow data, which then starts an execution (recorded here as `executions`). An error thrown
+ *   by webhook() is answered 500 and starts an execution that holds only the error (`failedExecutions`); on a test
+ *   webhook that ends the listen.
  */
 import './env';
 
@@ -33,6 +35,7 @@ import type {
 	INodeParameters,
 	INodeType,
 	IWebhookData,
+	IWebhookResponseData,
 	IWorkflowExecuteAdditionalData,
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
@@ -184,6 +187,8 @@ export class WebhookTrigger {
 	private workflowStaticData: IDataObject = {};
 	/** Executions the node started: the items of each. */
 	readonly executions: INodeExecutionData[][] = [];
+	/** Executions that hold only the error webhook() threw. */
+	readonly failedExecutions: Error[] = [];
 	/** The test webhook's static data, once n8n registered it (undefined while create runs, as in n8n). */
 	private testStaticData: IDataObject | undefined;
 	private readonly env: Environment;
@@ -326,7 +331,16 @@ export class WebhookTrigger {
 		const additionalData = { ...this.additionalData, httpRequest: req, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
 		const node = workflow.getNode(this.node.name)!;
 		const context = new WebhookContext(workflow, node, additionalData, isTest ? 'manual' : 'webhook', this.webhookData(isTest), [], null);
-		const outcome = await workflow.expression.withIsolate(async () => await this.options.nodeType.webhook!.call(context));
+		let outcome: IWebhookResponseData;
+		try {
+			outcome = await workflow.expression.withIsolate(async () => await this.options.nodeType.webhook!.call(context));
+		} catch (error) {
+			// n8n starts an execution that holds only the error (the editor shows it on the node); for a test webhook
+			// that is its one execution.
+			this.failedExecutions.push(error as Error);
+			if (isTest) void this.stopListening();
+			throw error;
+		}
 		if (outcome.workflowData) {
 			this.executions.push(outcome.workflowData[0] ?? []);
 			// A test webhook serves one execution, then n8n deletes it.

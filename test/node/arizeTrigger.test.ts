@@ -60,6 +60,7 @@ async function trigger(parameters: INodeParameters = taskFailedParameters, baseU
 
 const requests = () => sandbox.requests.map(({ method, path, query, body, status }) => ({ method, path, query, body, status }));
 const enc = encodeURIComponent;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** POSTs to the node's URL as Arize would (or a forger), and returns n8n's answer. */
 async function post(url: string, body: IDataObject, authorization?: string) {
@@ -339,25 +340,75 @@ describe('Arize Trigger: Listen for test event', () => {
 	});
 
 	it.each([
-		[404, 'Arize cannot reach this n8n at its test URL (Arize delivers to public addresses only) for "Arize Trigger"'],
-		[503, 'Arize could not send a test event right now; listen again later for "Arize Trigger"'],
-	] as const)('when Arize answers %i to the test request, n8n logs why and keeps listening for a real event', async (status, why) => {
+		[
+			404,
+			'Arize cannot reach this n8n to send a test event',
+			'Arize delivers to public addresses only. Give this n8n a public URL (WEBHOOK_URL, or a tunnel), then listen again. Arize answered: ',
+		],
+		[503, 'Arize could not send a test event right now', 'Listen again in a moment. Arize answered: '],
+	] as const)('when Arize answers %i to the test request, the editor shows why, and listening ends', async (status, message, description) => {
 		sandbox.webhooks.setTestOutage(status);
 		const { warnings, stop } = captureWarnings();
 		try {
 			const node = await trigger();
 			await node.listen();
-			await eventually(() => warnings.length > 0, 'warned');
-			expect(warnings).toEqual([expect.stringContaining(why)]);
-			expect(sandbox.store.webhooks.size).toBe(1);
-
-			sandbox.webhooks.finishTaskRun(TASK, 'Evaluator timed out');
-			await sandbox.webhooks.idle();
+			await eventually(() => node.failedExecutions.length > 0, 'failed');
+			const [error] = node.failedExecutions;
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(message);
+			expect((error as NodeOperationError).description).toMatch(new RegExp(`^${escapeRegExp(description)}.*\\[HTTP ${status}\\]$`));
+			expect(node.executions).toEqual([]);
+			// The node's own call to its test URL, with its token; n8n answered it with the error.
+			const call = endpoint.deliveries.find((delivery) => delivery.headers['x-n8n-arize-test-failed'] !== undefined);
+			expect(call).toMatchObject({ path: new URL(node.url(true)).pathname, status: 500 });
+			expect(warnings).toEqual([`${message} for "Arize Trigger". ${(error as NodeOperationError).description}`]);
+			// n8n removes the test webhook after that execution, and so the webhook in Arize.
 			await eventually(() => sandbox.store.webhooks.size === 0, 'removed');
-			expect(node.executions.map(([item]) => item.json.event)).toEqual(['online_task.run.failed']);
 		} finally {
 			stop();
 		}
+	});
+
+	it('when the test delivery reached no n8n (Arize got no 2xx), the editor shows what Arize got', async () => {
+		const api = await refusingArize({
+			'POST /v2/webhooks': { status: 201, body: { id: 'V2ViaG9vazox', url: 'x' } },
+			'POST /v2/webhook-subscriptions': { status: 201, body: { id: 'V2ViaG9va1N1YnNjcmlwdGlvbjox' } },
+			'POST /v2/webhooks/V2ViaG9vazox/test': { status: 200, body: { status_code: 502, error_message: 'No response: ECONNREFUSED.' } },
+			'DELETE /v2/webhooks/V2ViaG9vazox': { status: 204 },
+		});
+		const { stop } = captureWarnings();
+		try {
+			const node = await trigger({ organizationId: locator(ORG), events: ['PROMPT_VERSION_LABELED'], promptId: locator('UHJvbXB0OjQx') }, api.url);
+			await node.listen();
+			await eventually(() => node.failedExecutions.length > 0, 'failed');
+			const [error] = node.failedExecutions as NodeOperationError[];
+			expect([error.message, error.description]).toEqual([
+				"Arize's test event did not arrive",
+				"Arize sent it to this n8n's test URL and got HTTP 502. Check that the URL reaches this n8n, then listen again. Arize said: No response: ECONNREFUSED.",
+			]);
+			await eventually(() => api.received.some(({ method }) => method === 'DELETE'), 'removed');
+		} finally {
+			stop();
+			await api.close();
+		}
+	});
+
+	it('the "test failed" header counts only with the token, and only while the editor listens', async () => {
+		const node = await trigger();
+		await node.activate();
+		const failed = async (authorization?: string) => {
+			const response = await fetch(node.url(), {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-n8n-arize-test-failed': '1', ...(authorization && { authorization }) },
+				body: JSON.stringify({ event: 'online_task.run.failed', message: 'forged', description: 'forged' }),
+			});
+			return response.status;
+		};
+		expect(await failed()).toBe(401);
+		// With the token on the live webhook, it is an ordinary delivery: it fires, and fails nothing.
+		expect(await failed(`Bearer ${String(node.savedStaticData.token)}`)).toBe(200);
+		expect(node.failedExecutions).toEqual([]);
+		expect(node.executions.map(([item]) => item.json.event)).toEqual(['online_task.run.failed']);
 	});
 
 	it('an active workflow and a test listen each have their own webhook', async () => {

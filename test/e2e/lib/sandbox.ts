@@ -56,3 +56,23 @@ export async function recordedRequests(): Promise<RecordedRequest[]> {
 	const response = await fetch(`${env.sandboxControlUrl}/requests`);
 	return (await response.json()) as RecordedRequest[];
 }
+
+async function control<T>(path: string, body: unknown): Promise<T> {
+	const response = await fetch(`${env.sandboxControlUrl}${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	if (!response.ok) throw new Error(`Sandbox control ${path}: HTTP ${response.status} ${await response.text()}`);
+	return (await response.json()) as T;
+}
+
+/** How the sandbox answers POST /v2/webhooks/{id}/test from now on: 404, 503, or (null) it delivers. */
+export async function setTestOutage(status: 404 | 503 | null): Promise<void> {
+	await control('/webhooks/test-outage', { status });
+}
+
+/** A run of the task that has finished: failed with `failureReason`, or completed (null); webhook events follow. */
+export async function finishTaskRun(taskId: string, failureReason: string | null): Promise<TaskRun> {
+	return await control<TaskRun>('/webhooks/finish-task-run', { taskId, failureReason });
+}
