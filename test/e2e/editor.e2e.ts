@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { chromium, selectors } from 'playwright-core';
 
 import { createStore } from '../../sandbox/index.ts';
+import type { Step } from './lib/editor';
+import { EDITOR_TIMEOUT, openEditor } from './lib/editor';
 import { env, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { N8nRest } from './lib/n8nRest';
 import { recordedRequests, runsOf } from './lib/sandbox';
@@ -22,58 +23,16 @@ const typeNames: Record<string, string> = {
 /** How the Task list names a seed task: its type and the end of its ID (no two seed tasks share a name). */
 const listedAs = (task: { id: string; name: string; type: string }) => `${task.name} (${typeNames[task.type]} · …${task.id.slice(-6)})`;
 const seedTask = (name: string) => seedTasks.find((task) => task.name === name)!;
-const TIMEOUT = 20_000;
+const TIMEOUT = EDITOR_TIMEOUT;
 
 let context: BrowserContext;
 let page: Page;
-let shots = 0;
-
-async function screenshot(name: string): Promise<string> {
-	const file = path.join(env.screenshots, `editor-${String(++shots).padStart(2, '0')}-${name}.png`);
-	await page.screenshot({ path: file });
-	return file;
-}
-
-/** Runs one step of a check; when it throws, the screen at that moment is saved before the error goes on. */
-async function step<T>(name: string, action: () => Promise<T>): Promise<T> {
-	try {
-		const result = await action();
-		await screenshot(name);
-		return result;
-	} catch (error) {
-		await screenshot(`FAILED-${name}`).catch(() => undefined);
-		throw error;
-	}
-}
+let step: Step;
 
 beforeAll(async () => {
 	rmSync(env.screenshots, { recursive: true, force: true });
 	mkdirSync(env.screenshots, { recursive: true });
-	selectors.setTestIdAttribute('data-test-id');
-	context = await chromium.launchPersistentContext(mkdtempSync(path.join(env.runDir, 'chromium-')), {
-		executablePath: env.chromium,
-		headless: true,
-		viewport: { width: 1440, height: 900 },
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
-	});
-	context.setDefaultTimeout(TIMEOUT);
-	page = context.pages()[0] ?? (await context.newPage());
-
-	await step('signin', async () => {
-		await page.goto(`${env.n8nUrl}/signin`);
-		await page.locator('input[name=emailOrLdapLoginId]').fill(env.ownerEmail);
-		await page.locator('input[name=password]').fill(env.ownerPassword);
-		await page.getByTestId('form-submit-button').click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-	});
+	({ context, page, step } = await openEditor('editor'));
 });
 
 afterAll(async () => {

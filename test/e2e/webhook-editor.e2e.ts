@@ -1,53 +1,26 @@
-import { mkdtempSync } from 'node:fs';
-import path from 'node:path';
-
 import type { BrowserContext, Page } from 'playwright-core';
-import { chromium, selectors } from 'playwright-core';
 
 import { PROMPT, promptLabeledTrigger, webhooksOfOrg } from './lib/arizeWebhooks';
+import type { Step } from './lib/editor';
+import { EDITOR_TIMEOUT, openEditor } from './lib/editor';
 import { env, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { N8nRest } from './lib/n8nRest';
 import { setTestOutage } from './lib/sandbox';
 
 // Phase "editor" of ./scripts/e2e, after editor.e2e.ts: the Arize Trigger in the n8n editor (headless Chromium):
 // its event list, its locators filled from the sandbox, and "Listen for test event", where the sandbox's test
-// delivery arrives as the sample, and when Arize cannot deliver one the editor says why. Screenshots go to .tools/screenshots/webhook-editor-*.png.
+// delivery arrives as the sample, and when Arize cannot deliver one the editor says why. Screenshots go to
+// .tools/screenshots/webhook-editor-*.png.
 
-const TIMEOUT = 20_000;
+const TIMEOUT = EDITOR_TIMEOUT;
 const TRIGGER = 'When a Prompt Version Is Labeled';
 const WEBHOOK_ID = 'e8f7a6b5-c4d3-4e2f-9a1b-0c9d8e7f6a5b';
 let context: BrowserContext;
 let page: Page;
-let shots = 0;
-
-async function step<T>(name: string, action: () => Promise<T>): Promise<T> {
-	const shot = async (label: string) =>
-		await page.screenshot({ path: path.join(env.screenshots, `webhook-editor-${String(++shots).padStart(2, '0')}-${label}.png`) });
-	try {
-		const result = await action();
-		await shot(name);
-		return result;
-	} catch (error) {
-		await shot(`FAILED-${name}`).catch(() => undefined);
-		throw error;
-	}
-}
+let step: Step;
 
 beforeAll(async () => {
-	selectors.setTestIdAttribute('data-test-id');
-	context = await chromium.launchPersistentContext(mkdtempSync(path.join(env.runDir, 'chromium-webhook-')), {
-		executablePath: env.chromium,
-		headless: true,
-		viewport: { width: 1440, height: 900 },
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	});
-	context.setDefaultTimeout(TIMEOUT);
-	page = context.pages()[0] ?? (await context.newPage());
-	await page.goto(`${env.n8nUrl}/signin`);
-	await page.locator('input[name=emailOrLdapLoginId]').fill(env.ownerEmail);
-	await page.locator('input[name=password]').fill(env.ownerPassword);
-	await page.getByTestId('form-submit-button').click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	({ context, page, step } = await openEditor('webhook-editor'));
 });
 
 afterAll(async () => {
