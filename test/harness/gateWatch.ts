@@ -31,17 +31,23 @@ export function watchGates(gateClass: GateClass, pacingClass: PacingClass) {
 		starts.push(at);
 		started.call(this, at);
 	};
-	const held = (time: number, margin: number) => holds.some(({ from, to }) => time > from + margin && time < to - margin);
 	return {
 		holds,
 		/**
-		 * What went out while a Retry-After held: requests a gate started, and requests the sandbox received (a request a
-		 * gate started just before the node read the 429 may reach the sandbox up to `marginMs` later).
+		 * What went out while a Retry-After held: requests a gate started during a hold, and requests the sandbox
+		 * received during a hold beyond those already on their way when it began (started by a gate, not yet received:
+		 * n8n takes a moment from a request's start to its first byte, more on a busy machine).
 		 */
-		sentWhileHeld<T extends Received>(requests: T[], marginMs = 100): { started: number[]; received: T[] } {
+		sentWhileHeld<T extends Received>(requests: T[]): { started: number[]; received: T[] } {
+			const during = (time: number, { from, to }: { from: number; to: number }) => time > from && time < to;
+			const received = holds.flatMap((hold) => {
+				const onTheirWay =
+					starts.filter((at) => at <= hold.from).length - requests.filter((request) => request.receivedAt <= hold.from).length;
+				return requests.filter((request) => during(request.receivedAt, hold)).slice(Math.max(0, onTheirWay));
+			});
 			return {
-				started: starts.filter((at) => held(at, 0)),
-				received: requests.filter((request) => held(request.receivedAt, marginMs)),
+				started: starts.filter((at) => holds.some((hold) => during(at, hold))),
+				received: [...new Set(received)],
 			};
 		},
 		stop() {
