@@ -347,10 +347,10 @@ describe('Task → Update: what Arize rejects', () => {
 
 	it('surfaces a project-only field sent for a dataset task (400) with the detail', async () => {
 		const { error } = await update({ taskId: byId(T.goldenRelevance), taskType: 'TEMPLATE_EVALUATION', updateFields: { isContinuous: true } });
-		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error?.message).toBe(
 			"The 'is_continuous' field only applies to project-based tasks; this task is dataset-based. [HTTP 400]",
 		);
+		expect(error).toBeInstanceOf(NodeApiError);
 	});
 
 	it('surfaces a task that does not exist (404)', async () => {
