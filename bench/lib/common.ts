@@ -12,7 +12,7 @@ import type { ICredentialType, IDataObject, INodeType, IVersionedNodeType } from
 import type { ArizeApi } from '../../credentials/ArizeApi.credentials';
 import type { ArizeTasks } from '../../nodes/ArizeTasks/ArizeTasks.node';
 import type { ArizeTasksTrigger } from '../../nodes/ArizeTasksTrigger/ArizeTasksTrigger.node';
-import type { AutoPacing as AutoPacingClass } from '../../nodes/shared/transport/pacing';
+import type { AutoPacing as AutoPacingClass, FixedPacing as FixedPacingClass } from '../../nodes/shared/transport/pacing';
 import type { RequestGate as RequestGateClass } from '../../nodes/shared/transport/requestGate';
 import { runPoll } from '../../test/harness';
 
@@ -46,13 +46,16 @@ export function loadBuiltPackage() {
 		RequestGate: typeof RequestGateClass;
 		forgetLearnedPaces: () => void;
 	};
-	const { AutoPacing } = dist('nodes/shared/transport/pacing.js') as { AutoPacing: typeof AutoPacingClass };
+	const { AutoPacing, FixedPacing } = dist('nodes/shared/transport/pacing.js') as {
+		AutoPacing: typeof AutoPacingClass;
+		FixedPacing: typeof FixedPacingClass;
+	};
 	return {
 		tasks: () => new Tasks() as INodeType,
 		trigger: () => new Trigger() as INodeType,
 		credentialTypes: [new Api() as ICredentialType],
-		/** The request gate and Auto's pacing the built nodes use, for test/harness/gateWatch.ts. */
-		gateClasses: [RequestGate, AutoPacing] as const,
+		/** The request gate and its pacings the built nodes use, for test/harness/gateWatch.ts. */
+		gateClasses: [RequestGate, [AutoPacing, FixedPacing]] as const,
 		/** Makes the next Auto execution the first in a while: it learns Arize's room from nothing. */
 		forgetLearnedPaces,
 	};

@@ -1,4 +1,4 @@
-/** The parts of the request gate and of Auto's pacing that the watch hooks (the TypeScript or the built classes). */
+/** The parts of the request gate and of its pacings that the watch hooks (the TypeScript or the built classes). */
 interface GateClass {
 	prototype: { holdFor(ms: number): void };
 }
@@ -13,24 +13,27 @@ interface Received {
 
 /**
  * Watches the request gates from inside the node's process until `stop()`: each hold a 429 set (from when the node read
- * the 429 until its Retry-After ends) and each time a gate let a request start. Measured from the node's side, so a busy
+ * the 429 until its Retry-After ends) and each time a gate let a request start (`pacingClasses`: Auto and a fixed
+ * number, whose `started` every start passes). Measured from the node's side, so a busy
  * machine that makes the node read a 429 late does not count as a request sent while held.
  */
-export function watchGates(gateClass: GateClass, pacingClass: PacingClass) {
+export function watchGates(gateClass: GateClass, pacingClasses: readonly PacingClass[]) {
 	const holds: Array<{ from: number; to: number }> = [];
 	const starts: number[] = [];
 	const { holdFor } = gateClass.prototype;
-	const { started } = pacingClass.prototype;
+	const originalStarted = pacingClasses.map((pacingClass) => pacingClass.prototype.started);
 	gateClass.prototype.holdFor = function (this: unknown, ms: number) {
 		// The gate reads the clock after this, so its hold ends at `to` or a millisecond later, never sooner.
 		const from = Date.now();
 		holds.push({ from, to: from + ms });
 		holdFor.call(this, ms);
 	};
-	pacingClass.prototype.started = function (this: unknown, at: number) {
-		starts.push(at);
-		started.call(this, at);
-	};
+	pacingClasses.forEach((pacingClass, index) => {
+		pacingClass.prototype.started = function (this: unknown, at: number) {
+			starts.push(at);
+			originalStarted[index].call(this, at);
+		};
+	});
 	return {
 		holds,
 		/**
@@ -52,7 +55,7 @@ export function watchGates(gateClass: GateClass, pacingClass: PacingClass) {
 		},
 		stop() {
 			gateClass.prototype.holdFor = holdFor;
-			pacingClass.prototype.started = started;
+			pacingClasses.forEach((pacingClass, index) => (pacingClass.prototype.started = originalStarted[index]));
 		},
 	};
 }

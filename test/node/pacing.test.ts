@@ -1,6 +1,6 @@
 import type { RecordedRequest } from '../../sandbox/index.ts';
 import { SEED } from '../../sandbox/seed.ts';
-import { AutoPacing } from '../../nodes/shared/transport/pacing';
+import { AutoPacing, FixedPacing } from '../../nodes/shared/transport/pacing';
 import { RequestGate } from '../../nodes/shared/transport/requestGate';
 import { jsonOf, pollTrigger, runTasksNode, useArize } from '../arize';
 import { watchGates } from '../harness/gateWatch';
@@ -15,7 +15,7 @@ const store = () => arize.sandbox.store;
 
 let gates: ReturnType<typeof watchGates>;
 /** Watches the request gates of the next run from inside the node (test/harness/gateWatch.ts). */
-const watch = () => (gates = watchGates(RequestGate, AutoPacing));
+const watch = () => (gates = watchGates(RequestGate, [AutoPacing, FixedPacing]));
 
 afterEach(() => {
 	gates?.stop();
