@@ -62,10 +62,6 @@ export function isWatcherState(value: unknown): value is WatcherState {
 }
 
 /**
- * The tasks whose runs must be read in this poll: on the first poll those that ever ran (to learn what is open);
- * later those whose `last_run_at` moved, that have a run still open, or that are new. Everything else costs nothing.
- */
-/**
  * A task first seen after activation that was created at or after it (`>=`: timestamps are in ms). activatedAt is
  * when the first poll started, before it listed the tasks: a task that appeared while that poll ran is new too.
  */
@@ -73,6 +69,10 @@ export function isNewTask(state: WatcherState | undefined, task: Task): boolean 
 	return state !== undefined && state.tasks[task.id] === undefined && time(task.created_at as string) >= time(state.activatedAt);
 }
 
+/**
+ * The tasks whose runs must be read in this poll: on the first poll those that ever ran (to learn what is open);
+ * later those whose `last_run_at` moved, that have a run still open, or that are new. Everything else costs nothing.
+ */
 export function tasksToInspect(state: WatcherState | undefined, tasks: Task[]): Task[] {
 	return tasks.filter((task) => {
 		const memory = state?.tasks[task.id];

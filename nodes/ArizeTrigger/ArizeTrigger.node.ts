@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { properties } from './description';
 import * as listSearch from './methods/listSearch';
 import { receive } from './receiving';
-import { register, registrationOf, requestTestDelivery, unregister, webhookExists } from './registration';
+import { register, requestTestDelivery, unregister, webhookExists } from './registration';
 
 export class ArizeTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,7 +40,7 @@ export class ArizeTrigger implements INodeType {
 				await register(this);
 				// The editor's "Listen for test event": ask Arize for a sample now rather than wait for a real event.
 				// Not awaited (see requestTestDelivery).
-				if (this.getMode() === 'manual') void requestTestDelivery(this, registrationOf(this).webhookId as string);
+				if (this.getMode() === 'manual') void requestTestDelivery(this);
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {

@@ -227,10 +227,11 @@ export const TEST_FAILED_HEADER = 'x-n8n-arize-test-failed';
  * says why where the user is looking: it calls its own test URL with TEST_FAILED_HEADER, and receive() fails that
  * call with the reason, which n8n shows in the editor as the test execution's error (and stops listening).
  */
-export async function requestTestDelivery(context: IHookFunctions, webhookId: string): Promise<void> {
+export async function requestTestDelivery(context: IHookFunctions): Promise<void> {
+	const { webhookId } = registrationOf(context);
 	let failure: { message: string; description: string } | undefined;
 	try {
-		const answer = await arizeApiRequest.call(context, { method: 'POST', path: arizePath`/v2/webhooks/${webhookId}/test` });
+		const answer = await arizeApiRequest.call(context, { method: 'POST', path: arizePath`/v2/webhooks/${String(webhookId)}/test` });
 		const status = Number(answer.status_code);
 		if (!(status >= 200 && status < 300)) {
 			failure = {

@@ -3,14 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { datasetLocator, projectLocator } from '../../../shared/descriptions';
 import { arizeApiRequest } from '../../../shared/transport';
-import type { TaskType } from '../../../shared/types';
 import { EVALUATION_TASK_TYPES, isRunExperiment, normaliseTask } from '../../../shared/types';
 import { createTaskProblem } from '../../helpers/rules';
 import { assertValid, booleanFromText, numberFromText, readIdList } from '../common';
 import { isContinuousField, queryFilterField, samplingRateField } from './evaluationFields';
 import { evaluatorProperties, readEvaluators } from './evaluatorFields';
 import { readRunConfiguration, runConfigurationProperties } from './runConfigurationFields';
-import { taskTypeSelector } from './taskType';
+import { readTaskType, taskTypeSelector } from './taskType';
 
 const properties: INodeProperties[] = [
 	{
@@ -75,7 +74,7 @@ function createBody(context: IExecuteFunctions, itemIndex: number): IDataObject 
 	const param = (name: string, fallback?: unknown) => context.getNodeParameter(name, itemIndex, fallback);
 	const locator = (name: string) =>
 		String(context.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
-	const type = param('taskType') as TaskType;
+	const type = readTaskType(context, itemIndex);
 	const name = String(param('name')).trim();
 
 	if (isRunExperiment(type)) {
