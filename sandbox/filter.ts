@@ -1,4 +1,4 @@
-// The SQL-like filter of POST /v2/spans and of tasks' query_filter (results-api.md §5.3). No source documents a
+// The SQL-like filter of POST /v2/spans and of tasks' query_filter. No source documents a
 // grammar; the sandbox accepts the operators the sources show and nothing else:
 //
 //   filter     := or

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-// §1: ids are opaque base64 strings such as base64('Task:12345:…'). Arize's suffixes are binary, so real ids can
+// Ids are opaque base64 strings such as base64('Task:12345:…'). Arize's suffixes are binary, so real ids can
 // contain '+', '/' and '=' padding, which is exactly what forces clients to encodeURIComponent them. The sandbox
 // builds ids the same way: `Kind:number:` followed by raw suffix bytes, standard (not URL-safe) base64.
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { badRequest } from './problems.ts';
 
-// §3: every list endpoint takes `limit` (1–100, default 50) and an opaque `cursor`, and answers
+// Every list endpoint takes `limit` (1–100, default 50) and an opaque `cursor`, and answers
 // `{ <key>: [...], pagination: { has_more, next_cursor? } }` with next_cursor absent (not null) on the last page.
 //
 // The cursor is standard base64 of JSON { o: offset, a: id of the last item returned, f: fingerprint of the

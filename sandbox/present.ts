@@ -33,7 +33,7 @@ export function presentTask(task: Task, store: Store, casing: EnumCasing): JsonO
 		query_filter: task.query_filter,
 		evaluators: task.evaluators.map((evaluator) => ({
 			evaluator_id: evaluator.evaluator_id,
-			// §4.1: evaluator_name comes from the evaluator, so a renamed evaluator shows its current name.
+			// evaluator_name comes from the evaluator, so a renamed evaluator shows its current name.
 			evaluator_name: store.evaluators.get(evaluator.evaluator_id)?.name ?? evaluator.evaluator_name,
 			query_filter: evaluator.query_filter,
 			column_mappings: evaluator.column_mappings === null ? null : { ...evaluator.column_mappings },
@@ -138,7 +138,7 @@ export function presentExperiment(experiment: Experiment): JsonObject {
 	};
 }
 
-/** results-api.md §3.2: the run as stored (an open object), id first. */
+/** The run as stored (an open object), id first. */
 export function presentExperimentRun(run: ExperimentRun): JsonObject {
 	const { id, example_id, output, error, ...rest } = structuredClone(run);
 	return { id, example_id, output, error, ...rest };
@@ -160,7 +160,7 @@ const SPAN_KEYS = [
 	'events',
 ] as const;
 
-/** results-api.md §5.2: keys in the spec's order; optional keys the span lacks stay absent. */
+/** Keys in the spec's order; optional keys the span lacks stay absent. */
 export function presentSpan(span: Span, casing: EnumCasing): JsonObject {
 	const body: JsonObject = {};
 	for (const key of SPAN_KEYS) {
@@ -185,7 +185,7 @@ export function presentEvaluator(evaluator: Evaluator, casing: EnumCasing): Json
 }
 
 /**
- * results-api.md §6: the common fields, then template_config (TEMPLATE) or code_config (CODE); HARNESS and REMOTE
+ * The common fields, then template_config (TEMPLATE) or code_config (CODE); HARNESS and REMOTE
  * versions have only the common fields.
  */
 export function presentEvaluatorVersion(version: EvaluatorVersion, evaluator: Evaluator, casing: EnumCasing): JsonObject {

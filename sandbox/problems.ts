@@ -1,9 +1,9 @@
-// RFC 9457 problem details (§2 of tasks-api.md). Handlers throw ApiError; the server turns it into an
+// RFC 9457 problem details, as Arize answers errors. Handlers throw ApiError; the server turns it into an
 // application/problem+json response whose `instance` is the request path.
 
 const TYPE_BASE = 'https://arize.com/docs/ax/rest-reference/errors#';
 
-/** §2 type fragments and titles; 405 and the 5xx entries beyond 503 are the sandbox's own, the spec has none. */
+/** Type fragments and titles; 405 and the 5xx entries beyond 503 are the sandbox's own, the spec has none. */
 const PROBLEM_KINDS: Record<number, { fragment: string; title: string }> = {
 	400: { fragment: 'invalid-request', title: 'Invalid request parameters' },
 	401: { fragment: 'authentication-required', title: 'Authentication required' },

@@ -1,7 +1,7 @@
 // A rate limit in front of the whole API, the way an API gateway enforces one: a token bucket that holds up to
 // `burst` requests and refills at `perSecond`. Every request takes a token on arrival (before authentication,
-// routing and injected faults); without one it is answered 429 with Retry-After in whole seconds (§2 of
-// tasks-api.md: "429 … with a Retry-After header") and the problem+json body of every other error.
+// routing and injected faults); without one it is answered 429 with Retry-After in whole seconds (Arize:
+// "429 … with a Retry-After header") and the problem+json body of every other error.
 
 import { ApiError } from './problems.ts';
 

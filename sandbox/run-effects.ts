@@ -14,7 +14,7 @@ import type {
 	TaskRunCounts,
 } from './types.ts';
 
-// What a finished run leaves behind (results-api.md §3–§6): a RUN_EXPERIMENT run fills its experiment with one run
+// What a finished run leaves behind: a RUN_EXPERIMENT run fills its experiment with one run
 // per selected example; an evaluation run writes labels under each evaluator's evaluation name onto the spans or
 // experiment runs it covered. Every outcome is derived from ids (stableNumber), so the same data gives the same
 // labels, errors and samples on every run of the tests.
@@ -30,7 +30,7 @@ export interface EffectsStore {
 }
 
 export interface RunOutcome {
-	/** COMPLETED normally; CANCELLED when everything it matched was already labelled (tasks-api.md §4.2). */
+	/** COMPLETED normally; CANCELLED when everything it matched was already labelled. */
 	status: 'COMPLETED' | 'CANCELLED' | 'FAILED';
 	counts: TaskRunCounts;
 	failure_reason: string | null;
@@ -51,20 +51,20 @@ export const ALREADY_LABELLED_REASON =
 
 const ZERO: TaskRunCounts = { num_successes: 0, num_errors: 0, num_skipped: 0 };
 
-/** The labels CODE evaluators write (a code check passes or fails; results-api.md gives CODE versions no choices). */
+/** The labels CODE evaluators write (a code check passes or fails; the spec gives CODE versions no choices). */
 export const CODE_EVALUATOR_CHOICES: Record<string, number> = { pass: 1, fail: 0 };
-/** HARNESS and REMOTE evaluators' labels; their evaluation name is not readable through the API (§6, §8.9). */
+/** HARNESS and REMOTE evaluators' labels; their evaluation name is not readable through the API. */
 const OPAQUE_EVALUATOR_CHOICES: Record<string, number> = { correct: 1, incorrect: 0 };
 
 // ---- evaluators -----------------------------------------------------------------------------------------------
 
-/** The version a task evaluator runs: the pinned one when it still exists, else the latest (§6, §8.10). */
+/** The version a task evaluator runs: the pinned one when it still exists, else the latest. */
 export function versionFor(evaluator: Evaluator, pinnedVersionId: string | null): EvaluatorVersion | undefined {
 	return evaluator.versions.find((version) => version.id === pinnedVersionId) ?? evaluator.versions.at(-1);
 }
 
 /**
- * The eval column name results are stored under (§6): template_config.name or code_config.name. HARNESS and REMOTE
+ * The eval column name results are stored under: template_config.name or code_config.name. HARNESS and REMOTE
  * versions expose no configuration, so their results go under a name derived from the evaluator's display name,
  * which no endpoint returns (the reference's point: their results cannot be located).
  */
@@ -151,7 +151,7 @@ function namedEntry(entries: Array<{ name: string }> | undefined, column: string
 }
 
 /**
- * Span columns (§5.3): name, kind, status_code (UNSET when absent), status_message, parent_id, start_time, end_time,
+ * Span columns: name, kind, status_code (UNSET when absent), status_message, parent_id, start_time, end_time,
  * latency_ms, context.trace_id, context.span_id, attributes.<key>, metadata.<key> (the `metadata.*` attributes),
  * eval.<name>.label|score|explanation and annotation.<name>.label|score|text. Any other column is an error.
  */
@@ -225,7 +225,7 @@ function spanItem(span: Span): EvaluationItem {
 	};
 }
 
-/** results-api.md §4: dataset-based results land as flat eval.<name>.* keys on the experiment run. */
+/** Dataset-based results land as flat eval.<name>.* keys on the experiment run. */
 function experimentRunItem(run: ExperimentRun): EvaluationItem {
 	return {
 		key: run.id,

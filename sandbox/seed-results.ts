@@ -4,7 +4,7 @@ import { QUESTIONS, SEED } from './seed.ts';
 import type { Store } from './store.ts';
 import type { Annotation, JsonObject, RunConfiguration, Span } from './types.ts';
 
-// The results side of the seed (results-api.md): a week of traces in both projects, with the evaluations earlier runs
+// The results side of the seed: a week of traces in both projects, with the evaluations earlier runs
 // of the seed tasks wrote, and the runs of the three seed experiments with the relevance labels of the dataset task.
 // Everything is derived from fixed timestamps and hashes, so the seed is the same on every start.
 

@@ -67,7 +67,7 @@ export const SEED = {
 		answerCorrectness: [seededId('EvaluatorVersion', 641)],
 	},
 	/**
-	 * The eval column names results are stored under (results-api.md §6), not the evaluators' display names.
+	 * The eval column names results are stored under, not the evaluators' display names.
 	 * relevanceV1 is the name Relevance Eval's first version used; its latest writes `relevance`. The HARNESS
 	 * evaluator's name is not readable through the API.
 	 */
@@ -89,7 +89,7 @@ export const SEED = {
 	},
 	agentIntegrationId: seededId('AgentIntegration', 4),
 	taskIds,
-	/** Seed task ids that break naive URL building (§1). */
+	/** Seed task ids that break naive URL building. */
 	specialTaskIds: {
 		withPlus: taskIds.productionHallucination,
 		withSlash: taskIds.ragRetrievalRelevance,
@@ -252,7 +252,7 @@ function seedEvaluators(store: Store): void {
 	const hallucinationChoices = { hallucinated: 0, factual: 1 };
 	const relevanceChoices = { relevant: 1, irrelevant: 0 };
 	// Each version: [commit message, type-specific fields]. Relevance's first version wrote under an older eval
-	// column name (results-api.md §8.10: a pinned or older version may name its results differently).
+	// column name (a pinned or older version may name its results differently).
 	const evaluators = [
 		{ id: ids.hallucination, name: 'Hallucination Eval', type: 'TEMPLATE', description: 'LLM judge: is the answer supported by the retrieved context?', created_at: '2026-01-20T10:00:00.000Z', updated_at: '2026-10-02T08:45:00.000Z', versionIds: versions.hallucination, specs: [
 			['Initial version', template(names.hallucination, HALLUCINATION_TEMPLATE, hallucinationChoices, false)],

@@ -288,7 +288,7 @@ function route(
 	let pattern: string | undefined;
 	try {
 		if (!authenticated(req, state.apiKeys)) {
-			// §2: 401 problem; the detail never repeats the key that was sent.
+			// 401 problem; the detail never repeats the key that was sent.
 			throw new ApiError(401, 'Invalid or missing API key. Send it as "Authorization: Bearer <API key>".', {
 				'WWW-Authenticate': 'Bearer',
 			});

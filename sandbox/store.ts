@@ -110,7 +110,7 @@ const hexId = (seed: string, digits: number) => createHash('sha256').update(seed
 
 /**
  * The sandbox's in-memory data. Every collection is a Map of plain JSON objects; Map iteration order is insertion
- * order, which is also the order list endpoints return (except datasets and evaluators, which §3 says are sorted).
+ * order, which is also the order list endpoints return (except datasets and evaluators, which Arize sorts).
  */
 export class Store {
 	spaces = new Map<string, Space>();
@@ -122,7 +122,7 @@ export class Store {
 	integrations = new Map<string, Integration>();
 	tasks = new Map<string, Task>();
 	runs = new Map<string, TaskRun>();
-	/** Experiment id → its runs in insertion order (results-api.md §3.2 "stable insertion order"). */
+	/** Experiment id → its runs in insertion order (Arize: "stable insertion order"). */
 	experimentRuns = new Map<string, ExperimentRun[]>();
 	/** Project id → its spans in insertion order (POST /v2/spans sorts them newest first). */
 	spans = new Map<string, Span[]>();
@@ -370,7 +370,7 @@ export class Store {
 			type: input.type,
 			project_id: projectId,
 			dataset_id: input.dataset_id ?? null,
-			// §7.6: the API does not say what it stores when sampling_rate is omitted; the sandbox uses 1 (all data)
+			// The API does not say what it stores when sampling_rate is omitted; the sandbox uses 1 (all data)
 			// for project tasks and null where the field does not apply.
 			sampling_rate:
 				input.sampling_rate !== undefined
@@ -397,7 +397,7 @@ export class Store {
 		return task;
 	}
 
-	/** §5.6: deleting a task also deletes its runs. */
+	/** Deleting a task also deletes its runs. */
 	deleteTask(taskId: string): boolean {
 		if (!this.tasks.delete(taskId)) return false;
 		for (const runId of this.#runIdsByTask.get(taskId) ?? []) {
@@ -416,7 +416,7 @@ export class Store {
 		return this.runs.get(runId);
 	}
 
-	/** The task's runs in creation order (§7.1 leaves the order open; the sandbox deliberately is not newest-first). */
+	/** The task's runs in creation order (the API leaves the order open; the sandbox deliberately is not newest-first). */
 	runsOf(taskId: string): TaskRun[] {
 		this.tick();
 		const runs: TaskRun[] = [];
@@ -569,7 +569,7 @@ export class Store {
 		}
 	}
 
-	/** §4.2: a RUN_EXPERIMENT run gets its experiment_id once the experiment exists, i.e. when it starts running. */
+	/** A RUN_EXPERIMENT run gets its experiment_id once the experiment exists, i.e. when it starts running. */
 	#provisionExperiment(run: TaskRun, progress: RunProgress): void {
 		const plan = progress.experiment;
 		if (!plan || run.experiment_id) return;
@@ -652,7 +652,7 @@ export class Store {
 		return run;
 	}
 
-	/** §5.10: cancel a PENDING or RUNNING run; returns undefined when the run is already terminal. */
+	/** Cancel a PENDING or RUNNING run; returns undefined when the run is already terminal. */
 	cancelRun(runId: string): TaskRun | undefined {
 		const run = this.getRun(runId);
 		if (!run || isTerminal(run.status)) return undefined;

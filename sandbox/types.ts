@@ -35,7 +35,7 @@ export interface Space {
 	description: string | null;
 	is_private: boolean;
 	created_at: string;
-	/** Only used by the `org_id` filter of GET /v2/spaces; not part of the response (§6 lists no org_id field). */
+	/** Only used by the `org_id` filter of GET /v2/spaces; not part of the response (the spec lists no org_id field). */
 	org_id: string;
 }
 
@@ -77,11 +77,11 @@ export interface Experiment {
 	dataset_version_id: string | null;
 	space_id: string;
 	created_at: string;
-	/** results-api.md §3.1 (always in responses); optional here so records inserted directly stay valid: created_at stands in. */
+	/** Always in responses; optional here so records inserted directly stay valid: created_at stands in. */
 	updated_at?: string;
 }
 
-/** results-api.md §3.2: a human annotation on an experiment run or span (note `text`, not `explanation`). */
+/** A human annotation on an experiment run or span (note `text`, not `explanation`). */
 export interface Annotation {
 	name: string;
 	label?: string;
@@ -92,7 +92,7 @@ export interface Annotation {
 }
 
 /**
- * results-api.md §3.2. Open object: besides these keys a run carries user fields (e.g. `latency_ms`) and the flat
+ * Open object: besides these keys a run carries user fields (e.g. `latency_ms`) and the flat
  * evaluation keys `eval.<name>.label`, `eval.<name>.score`, `eval.<name>.explanation` that dataset-based eval runs write.
  */
 export interface ExperimentRun {
@@ -109,7 +109,7 @@ export type SpanKind = (typeof SPAN_KINDS)[number];
 export const SPAN_STATUS_CODES = ['OK', 'ERROR', 'UNSET'] as const;
 export type SpanStatusCode = (typeof SPAN_STATUS_CODES)[number];
 
-/** results-api.md §5.2: the four fields are all an evaluation has. */
+/** The four fields are all an evaluation has. */
 export interface Evaluation {
 	name: string;
 	label?: string;
@@ -123,7 +123,7 @@ export interface SpanEvent {
 	attributes?: JsonObject;
 }
 
-/** results-api.md §5.2. Optional keys are left out of the stored object (and so of the response) when absent. */
+/** Optional keys are left out of the stored object (and so of the response) when absent. */
 export interface Span {
 	name: string;
 	context: { trace_id: string; span_id: string };
@@ -178,7 +178,7 @@ export interface CodeConfig {
 	code?: string;
 }
 
-/** results-api.md §6. HARNESS and REMOTE versions carry only the common fields. */
+/** HARNESS and REMOTE versions carry only the common fields. */
 export interface EvaluatorVersion {
 	id: string;
 	commit_hash: string;

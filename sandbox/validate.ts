@@ -179,7 +179,7 @@ export function readDateTime(body: JsonObject, key: string, parent: string): num
 	return ms;
 }
 
-/** A query parameter that must not exceed `max` characters (name filters, §5.1). */
+/** A query parameter that must not exceed `max` characters (name filters). */
 export function readQueryText(query: URLSearchParams, key: string, max = 255): string | undefined {
 	const value = query.get(key);
 	if (value === null) return undefined;

@@ -2,9 +2,9 @@ import { notFound } from '../problems.ts';
 import type { Store } from '../store.ts';
 import { readQueryText } from '../validate.ts';
 
-// Filters shared by the list endpoints (§5.1, §6).
+// Filters shared by the list endpoints.
 
-/** §5.1: name and space_name filters are case-insensitive substrings of at most 255 characters. */
+/** Name and space_name filters are case-insensitive substrings of at most 255 characters. */
 export function containsIgnoringCase(value: string, needle: string | undefined): boolean {
 	return needle === undefined || value.toLowerCase().includes(needle.toLowerCase());
 }
@@ -15,7 +15,7 @@ export interface SpaceFilters {
 }
 
 /**
- * Reads space_id and space_name. §2: a scoping filter that names a missing resource is a 404, not an empty list.
+ * Reads space_id and space_name. A scoping filter that names a missing resource is a 404, not an empty list.
  */
 export function readSpaceFilters(store: Store, query: URLSearchParams): SpaceFilters {
 	const spaceId = query.get('space_id') ?? undefined;

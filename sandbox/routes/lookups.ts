@@ -17,10 +17,10 @@ import { requestEnum } from '../enums.ts';
 import { readQueryText } from '../validate.ts';
 import { containsIgnoringCase, inSpace, newestFirst, readSpaceFilters } from './filters.ts';
 
-// §6: the lookups behind the node's dropdowns. All are paginated lists except GET /v2/datasets/{id}.
+// The lookups behind the node's dropdowns. All are paginated lists except GET /v2/datasets/{id}.
 
 function listSpaces({ store, query }: RouteContext) {
-	// §2: /v2/spaces declares no 404, so an unknown org_id simply matches nothing.
+	// /v2/spaces declares no 404, so an unknown org_id simply matches nothing.
 	const orgId = query.get('org_id') ?? undefined;
 	const name = readQueryText(query, 'name');
 	const spaces = [...store.spaces.values()].filter(
@@ -78,7 +78,7 @@ function listDatasetExamples(context: RouteContext) {
 	if (versionId !== undefined && !dataset.versions.some((version) => version.id === versionId)) {
 		throw notFound(`Dataset version '${versionId}' was not found in dataset '${dataset.id}'.`);
 	}
-	// §3: the examples endpoint is the one list that allows up to 500 per page.
+	// The examples endpoint is the one list that allows up to 500 per page.
 	const { page, pagination } = paginate(
 		dataset.examples,
 		context.query,
@@ -117,7 +117,7 @@ function listExperiments({ store, query }: RouteContext) {
 function listEvaluators({ store, query, casing }: RouteContext) {
 	const space = readSpaceFilters(store, query);
 	const name = readQueryText(query, 'name');
-	// §3: most recently updated first. §6: no type filter exists.
+	// Most recently updated first. No type filter exists.
 	const evaluators = newestFirst(store.evaluators.values(), (evaluator) => evaluator.updated_at).filter(
 		(evaluator) => inSpace(store, evaluator.space_id, space) && containsIgnoringCase(evaluator.name, name),
 	);

@@ -8,8 +8,8 @@ import type { Evaluator, Experiment } from '../types.ts';
 import { expectObject, readDateTime, readRequiredString, readString, rejectUnknownKeys } from '../validate.ts';
 import { newestFirst } from './filters.ts';
 
-// results-api.md: where a finished run's results are read. Experiments and their runs (§3), spans (§5) and the
-// evaluator versions that name the evaluations (§6).
+// Where a finished run's results are read. Experiments and their runs, spans and the
+// evaluator versions that name the evaluations.
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 const SPAN_BODY_FIELDS = ['project_id', 'start_time', 'end_time', 'filter'];
@@ -27,7 +27,7 @@ function getExperiment(context: RouteContext) {
 
 function listExperimentRuns(context: RouteContext) {
 	const experiment = experimentOrThrow(context);
-	// §2: limit 1–500, default 50; stable insertion order.
+	// Limit 1–500, default 50; stable insertion order.
 	const { page, pagination } = paginate(
 		context.store.experimentRunsOf(experiment.id),
 		context.query,
@@ -39,7 +39,7 @@ function listExperimentRuns(context: RouteContext) {
 }
 
 /**
- * §5.1: limit and cursor in the query string, the filters in the body. The window matches span start times:
+ * Limit and cursor in the query string, the filters in the body. The window matches span start times:
  * start_time inclusive (default one week before now), end_time exclusive (default now). Newest start first.
  */
 function listSpans({ store, query, body, casing }: RouteContext) {
@@ -53,7 +53,7 @@ function listSpans({ store, query, body, casing }: RouteContext) {
 	const startMs = readDateTime(request, 'start_time', '');
 	const endMs = readDateTime(request, 'end_time', '');
 	const filterText = readString(request, 'filter', '') ?? undefined;
-	// §5.1: a filter, if present, must not be empty or whitespace. The sandbox answers 400 (the shape is wrong),
+	// A filter, if present, must not be empty or whitespace. The sandbox answers 400 (the shape is wrong),
 	// as it does for an unparsable filter; 422 is left for values such as a window that ends before it starts.
 	if (filterText !== undefined && filterText.trim() === '') {
 		throw badRequest("The 'filter' field must not be empty or whitespace; omit it to list every span in the window.");
@@ -100,7 +100,7 @@ function evaluatorOrThrow({ store, params }: RouteContext): Evaluator {
 }
 
 /**
- * §6: EvaluatorWithVersion. Without version_id the latest version; a version_id that is not one of this
+ * EvaluatorWithVersion. Without version_id the latest version; a version_id that is not one of this
  * evaluator's versions (missing, or another evaluator's) is a 404, like a dataset version of another dataset.
  */
 function getEvaluator(context: RouteContext) {

@@ -6,7 +6,7 @@ import type { Route, RouteContext } from '../router.ts';
 import { RUN_STATUSES } from '../types.ts';
 import { taskOrThrow } from './tasks.ts';
 
-// §5.7, §5.9, §5.10: task runs.
+// Task runs.
 
 function listRuns(context: RouteContext) {
 	const task = taskOrThrow(context);
@@ -29,7 +29,7 @@ function getRun({ store, params, casing }: RouteContext) {
 function cancelRun({ store, params, casing }: RouteContext) {
 	const run = store.getRun(params.run_id);
 	if (!run) throw notFound(`Task run '${params.run_id}' was not found.`);
-	// §5.10 / §7.9: cancelling a terminal run is an error; the sandbox answers 400 (no 409 is declared).
+	// Cancelling a terminal run is an error; the sandbox answers 400 (no 409 is declared).
 	const cancelled = store.cancelRun(run.id);
 	if (!cancelled) {
 		throw badRequest(`Task run '${run.id}' is already ${run.status}; only PENDING or RUNNING runs can be cancelled.`);

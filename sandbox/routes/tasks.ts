@@ -10,7 +10,7 @@ import type { Task } from '../types.ts';
 import { readQueryText } from '../validate.ts';
 import { containsIgnoringCase, inSpace, readSpaceFilters } from './filters.ts';
 
-// §5: task endpoints.
+// Task endpoints.
 
 export function taskOrThrow({ store, params }: RouteContext): Task {
 	const task = store.tasks.get(params.task_id);
@@ -32,7 +32,7 @@ function listTasks(context: RouteContext) {
 	const name = readQueryText(query, 'name');
 	const projectId = query.get('project_id') ?? undefined;
 	const datasetId = query.get('dataset_id') ?? undefined;
-	// §2: scoping filters naming a missing resource are 404.
+	// Scoping filters naming a missing resource are 404.
 	if (projectId !== undefined && !store.projects.has(projectId)) throw notFound(`Project '${projectId}' was not found.`);
 	if (datasetId !== undefined && !store.datasets.has(datasetId)) throw notFound(`Dataset '${datasetId}' was not found.`);
 	const rawType = query.get('type');

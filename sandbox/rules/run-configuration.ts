@@ -15,7 +15,7 @@ import {
 	rejectUnknownKeys,
 } from '../validate.ts';
 
-// §5.3: RunConfiguration is a flat object whose experiment_type selects the variant. Fields of another variant,
+// RunConfiguration is a flat object whose experiment_type selects the variant. Fields of another variant,
 // missing required fields and wrong types are 400; ids that do not resolve (or resolve to the wrong kind of
 // integration) are 422.
 
@@ -48,7 +48,7 @@ const FIELDS = {
 	AGENT_CALL: ['experiment_type', 'integration_id', 'input_template'],
 } as const;
 
-/** Hints for the mix-ups §5.3 warns about. */
+/** Hints for the mix-ups between the variants that Arize warns about. */
 const HINTS: Record<string, string> = {
 	'TEMPLATE_EVALUATION:column_mappings':
 		"run_configuration.column_mappings is not a field of TEMPLATE_EVALUATION run configurations; the field is 'column_mapping' (singular).",
@@ -102,7 +102,7 @@ export function validateRunConfiguration(value: unknown, store: Store): RunConfi
 	if (type === 'AGENT_CALL') {
 		const integrationId = readRequiredString(config, 'integration_id', PARENT);
 		const inputTemplate = readObject(config, 'input_template', PARENT, true)!;
-		// §5.3: integration_id must be an integration of type AGENT; other types are rejected.
+		// integration_id must be an integration of type AGENT; other types are rejected.
 		if (store.aiIntegrations.has(integrationId)) {
 			throw unprocessable(
 				`run_configuration.integration_id '${integrationId}' is an LLM integration; AGENT_CALL needs an integration of type AGENT.`,
@@ -122,7 +122,7 @@ export function validateRunConfiguration(value: unknown, store: Store): RunConfi
 
 	if (type === 'LLM_GENERATION') {
 		const messages = readMessages(config);
-		// §5.3: the prose says input_variable_format defaults to F_STRING but the schema marks it required; the
+		// The prose says input_variable_format defaults to F_STRING but the schema marks it required; the
 		// sandbox enforces the schema.
 		const inputVariableFormat = readEnum(config, 'input_variable_format', PARENT, INPUT_VARIABLE_FORMATS, true)!;
 		const toolConfig = readOptionalObject(config, 'tool_config');

@@ -16,9 +16,9 @@ import {
 } from '../validate.ts';
 import { validateRunConfiguration } from './run-configuration.ts';
 
-// Request bodies of POST /v2/tasks (§5.2) and PATCH /v2/tasks/{id} (§5.5).
+// Request bodies of POST /v2/tasks and PATCH /v2/tasks/{id}.
 //
-// Where the sandbox draws the 400 / 422 line (§7.5: the spec does not say):
+// Where the sandbox draws the 400 / 422 line (the spec does not say):
 //   400 — the body has the wrong SHAPE: not a JSON object, a required field missing, a wrong JSON type, an unknown
 //         enum value, an empty name, a field that does not belong to the task's type or data source (fields of the
 //         other task type, read-only fields, sampling_rate on a dataset task, non-empty experiment_ids on a project
@@ -73,7 +73,7 @@ function readEvaluatorInputs(body: JsonObject): EvaluatorInput[] | undefined {
 				: undefined,
 		);
 		const input: EvaluatorInput = { evaluator_id: readRequiredString(item, 'evaluator_id', parent) };
-		// TaskEvaluatorInput.query_filter and column_mappings are not nullable (§5.2): omit instead of null.
+		// TaskEvaluatorInput.query_filter and column_mappings are not nullable: omit instead of null.
 		const queryFilter = readString(item, 'query_filter', parent);
 		if (typeof queryFilter === 'string') input.query_filter = queryFilter;
 		const mappings = readStringMap(item, 'column_mappings', parent);
@@ -139,7 +139,7 @@ function evaluationTask(body: JsonObject, type: Task['type'], store: Store): Tas
 	const evaluatorInputs = readEvaluatorInputs(body);
 	if (!evaluatorInputs) throw badRequest("The 'evaluators' field is required and must contain at least 1 evaluator.");
 
-	// §5.2 A: exactly one of project_id and dataset_id.
+	// Exactly one of project_id and dataset_id.
 	if (projectId !== undefined && datasetId !== undefined) {
 		throw badRequest('Exactly one of project_id and dataset_id must be provided; got both.');
 	}
@@ -173,7 +173,7 @@ function evaluationTask(body: JsonObject, type: Task['type'], store: Store): Tas
 		type,
 		project_id: projectId ?? null,
 		dataset_id: datasetId ?? null,
-		// §7.6: defaults for omitted sampling_rate / is_continuous are unknown; the sandbox uses 1 and false.
+		// Defaults for omitted sampling_rate / is_continuous are unknown; the sandbox uses 1 and false.
 		sampling_rate: projectId !== undefined ? (samplingRate ?? 1) : null,
 		is_continuous: isContinuous ?? false,
 		query_filter: queryFilter ?? null,
@@ -199,7 +199,7 @@ export function checkExperiments(store: Store, datasetId: string, experimentIds:
 }
 
 function runExperimentTask(body: JsonObject, store: Store): Task {
-	// §5.2 B: these must be omitted for RUN_EXPERIMENT.
+	// These must be omitted for RUN_EXPERIMENT.
 	rejectUnknownKeys(body, RUN_EXPERIMENT_CREATE_FIELDS, '', (key) =>
 		readOnlyReason(key) ??
 		(EVAL_CREATE_FIELDS.includes(key)
@@ -268,7 +268,7 @@ export function applyTaskPatch(task: Task, rawBody: unknown, store: Store): void
 			? validateRunConfiguration(body.run_configuration, store)
 			: undefined;
 		if (name !== undefined) task.name = name;
-		// §5.5: a new run_configuration replaces the stored one atomically.
+		// A new run_configuration replaces the stored one atomically.
 		if (runConfiguration) task.run_configuration = runConfiguration;
 		task.updated_at = new Date(store.now()).toISOString();
 		return;
@@ -278,7 +278,7 @@ export function applyTaskPatch(task: Task, rawBody: unknown, store: Store): void
 	const isContinuous = readBoolean(body, 'is_continuous', '');
 	const queryFilter = readString(body, 'query_filter', '', { nullable: true });
 	const evaluatorInputs = readEvaluatorInputs(body);
-	// §5.5: sampling_rate and is_continuous are project-only; sending them for a dataset task is a shape error.
+	// sampling_rate and is_continuous are project-only; sending them for a dataset task is a shape error.
 	if (task.dataset_id !== null) {
 		for (const key of ['sampling_rate', 'is_continuous']) {
 			if (has(body, key)) throw badRequest(`The '${key}' field only applies to project-based tasks; this task is dataset-based.`);
@@ -290,9 +290,9 @@ export function applyTaskPatch(task: Task, rawBody: unknown, store: Store): void
 	if (name !== undefined) task.name = name;
 	if (samplingRate !== undefined) task.sampling_rate = samplingRate;
 	if (isContinuous !== undefined) task.is_continuous = isContinuous;
-	// §5.5: query_filter null clears the filter.
+	// query_filter null clears the filter.
 	if (queryFilter !== undefined) task.query_filter = queryFilter;
-	// §5.5: evaluators replaces the whole list.
+	// Evaluators replaces the whole list.
 	if (evaluators) task.evaluators = evaluators;
 	task.updated_at = new Date(store.now()).toISOString();
 }

@@ -15,11 +15,11 @@ import {
 } from '../validate.ts';
 import { checkExperiments } from './task-body.ts';
 
-// POST /v2/tasks/{id}/trigger (§5.8). The stored task's type picks the body schema. Same 400/422 line as
+// POST /v2/tasks/{id}/trigger. The stored task's type picks the body schema. Same 400/422 line as
 // task-body.ts: fields of the other type, fields that do not apply to the task's data source, missing required
 // values and example_ids together with max_examples are 400; unresolved ids, numbers below their minimum and
 // data-window rules (start before end, at most 30 days) are 422. 409 is reserved for conflicts with existing
-// state (§7.4): a run already PENDING/RUNNING for the task, or an experiment_name already used in the dataset.
+// state: a run already PENDING/RUNNING for the task, or an experiment_name already used in the dataset.
 
 const EVAL_FIELDS = ['data_start_time', 'data_end_time', 'max_spans', 'override_evaluations', 'experiment_ids'];
 const RUN_EXPERIMENT_FIELDS = [
@@ -50,7 +50,7 @@ function rejectActiveRun(task: Task, store: Store): void {
 }
 
 function planEvaluationRun(task: Task, rawBody: unknown, store: Store): RunPlan {
-	// §5.8: the body is optional for eval tasks; an empty body uses server defaults.
+	// The body is optional for eval tasks; an empty body uses server defaults.
 	const body: JsonObject = rawBody === undefined ? {} : expectObject(rawBody, 'The request body');
 	rejectUnknownKeys(body, EVAL_FIELDS, '', (key) =>
 		RUN_EXPERIMENT_FIELDS.includes(key)
@@ -65,7 +65,7 @@ function planEvaluationRun(task: Task, rawBody: unknown, store: Store): RunPlan 
 	const isDatasetTask = task.dataset_id !== null;
 
 	if (isDatasetTask) {
-		// §7.8 leaves open whether window fields are ignored or rejected for dataset tasks; the sandbox rejects them.
+		// The API leaves open whether window fields are ignored or rejected for dataset tasks; the sandbox rejects them.
 		for (const key of ['data_start_time', 'data_end_time']) {
 			if (has(body, key)) {
 				throw badRequest(`The '${key}' field does not apply to dataset-based tasks; the run evaluates the task's experiments.`);
@@ -80,13 +80,13 @@ function planEvaluationRun(task: Task, rawBody: unknown, store: Store): RunPlan 
 		const end = endMs ?? store.now();
 		let start = startMs;
 		if (start === undefined) {
-			// §5.8: data_start_time defaults to the task's last run time and is required if the task never ran.
+			// data_start_time defaults to the task's last run time and is required if the task never ran.
 			if (task.last_run_at === null) {
 				throw badRequest(
 					`The 'data_start_time' field is required because task '${task.name}' has never run; send data_start_time (and data_end_time).`,
 				);
 			}
-			// A defaulted start is clamped to the 30-day limit rather than rejected (§7.7: real behaviour unknown).
+			// A defaulted start is clamped to the 30-day limit rather than rejected (real behaviour unknown).
 			start = Math.max(Date.parse(task.last_run_at), end - MAX_WINDOW_MS);
 			// "An empty body is valid": when both ends are defaults (e.g. re-triggering right after a run
 			// finished), keep the window non-empty instead of failing the start-before-end rule.
@@ -155,7 +155,7 @@ function planExperimentRun(task: Task, rawBody: unknown, store: Store): RunPlan 
 	if (store.experimentNamesIn(dataset.id).has(experimentName)) {
 		throw conflict(`An experiment named '${experimentName}' already exists in dataset '${dataset.name}'; experiment names must be unique within a dataset.`);
 	}
-	// §5.8: example_ids, or the first max_examples in dataset order, or all examples.
+	// example_ids, or the first max_examples in dataset order, or all examples.
 	const selected = exampleIds ?? dataset.examples.slice(0, maxExamples ?? dataset.examples.length).map((example) => example.id);
 	return {
 		data_start_time: null,

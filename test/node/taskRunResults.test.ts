@@ -43,7 +43,7 @@ async function apiAll(method: string, path: string, listKey: string, body?: unkn
 	return items;
 }
 
-/** The evaluation name a task's evaluator writes under, as Arize's evaluator read says (results-api.md §6). */
+/** The evaluation name a task's evaluator writes under, as Arize's evaluator read says. */
 async function evaluationName(evaluatorId: string, versionId?: string | null): Promise<string> {
 	const evaluator = await api<{ version: { template_config?: { name: string }; code_config?: { name: string } } }>(
 		'GET',

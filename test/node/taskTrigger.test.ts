@@ -101,7 +101,7 @@ describe('Task → Trigger Run: evaluation tasks', () => {
 	it('sends no body when nothing is set (Arize picks the window from the last run)', async () => {
 		const { items, error } = await trigger(projectTask);
 		expect(error).toBeUndefined();
-		// The node passes {}; n8n's HTTP helper leaves an empty object out. §5.8: the body is optional for eval tasks.
+		// The node passes {}; n8n's HTTP helper leaves an empty object out. The body is optional for eval tasks.
 		expect(sent()).toEqual([{ method: 'POST', path: triggerPath(T.productionHallucination), body: undefined }]);
 		expect(items[0].json).toMatchObject({ task_id: T.productionHallucination, status: 'PENDING' });
 	});
@@ -217,7 +217,7 @@ describe('Task → Trigger Run: Run Experiment tasks', () => {
 				},
 			},
 		]);
-		// experiment_id is still null right after the trigger (§4.2).
+		// experiment_id is still null right after the trigger.
 		expect(jsonOf(items)).toEqual([pendingRun(T.promptGeneration)]);
 	});
 

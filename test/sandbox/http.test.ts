@@ -1,14 +1,14 @@
 import { SEED } from '../../sandbox/index.ts';
 import { apiClient, enc, expectProblem, useSandbox } from './helpers.ts';
 
-// §1 authentication and ids, §2 errors, and the request log.
+// Authentication and ids, errors, and the request log.
 
 describe('sandbox HTTP basics', () => {
 	const ctx = useSandbox();
 
 	beforeEach(() => ctx.sandbox.clearRequests());
 
-	describe('authentication (§1, §2)', () => {
+	describe('authentication', () => {
 		it.each([
 			['no Authorization header', null],
 			['an unknown key', 'not-the-key-123'],
@@ -41,7 +41,7 @@ describe('sandbox HTTP basics', () => {
 		});
 	});
 
-	describe('errors (§2)', () => {
+	describe('errors', () => {
 		it('answers 404 problem+json with the path as instance for an unknown route', async () => {
 			const response = await ctx.api.get('/v2/nothing-here?x=1');
 			expectProblem(response, 404);
@@ -69,7 +69,7 @@ describe('sandbox HTTP basics', () => {
 		});
 	});
 
-	describe('ids with +, / and = (§1)', () => {
+	describe('ids with +, / and =', () => {
 		it.each(Object.entries(SEED.specialTaskIds))('serves the seed task %s when the id is URL-encoded', async (_label, id) => {
 			const response = await ctx.api.get(`/v2/tasks/${enc(id)}`);
 			expect(response.status).toBe(200);

@@ -1,11 +1,11 @@
 import { SEED } from '../../sandbox/index.ts';
 import { enc, expectProblem, useSandbox } from './helpers.ts';
 
-// §6: the lookups behind the node's dropdowns, their filters, ordering and 404 rules.
+// The lookups behind the node's dropdowns, their filters, ordering and 404 rules.
 
 const names = (items: { name: string }[]) => items.map((item) => item.name);
 
-describe('lookup endpoints (§6)', () => {
+describe('lookup endpoints', () => {
 	const ctx = useSandbox();
 
 	describe('GET /v2/spaces', () => {
@@ -81,7 +81,7 @@ describe('lookup endpoints (§6)', () => {
 			expectProblem(await ctx.api.get(`/v2/projects?space_name=${'a'.repeat(256)}`), 400, /space_name/);
 		});
 
-		it('answers 404 for a space_id that does not exist (§2)', async () => {
+		it('answers 404 for a space_id that does not exist', async () => {
 			expectProblem(await ctx.api.get('/v2/projects?space_id=U3BhY2U6OTk5OTk='), 404, /Space/);
 		});
 	});

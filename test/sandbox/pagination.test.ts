@@ -1,9 +1,9 @@
 import { SEED } from '../../sandbox/index.ts';
 import { enc, expectProblem, readAllPages, useSandbox } from './helpers.ts';
 
-// §3: limit 1–100 (default 50), opaque cursor tied to its filters, next_cursor absent on the last page.
+// Limit 1–100 (default 50), opaque cursor tied to its filters, next_cursor absent on the last page.
 
-describe('pagination (§3)', () => {
+describe('pagination', () => {
 	const ctx = useSandbox();
 
 	beforeAll(() => {
@@ -84,7 +84,7 @@ describe('pagination (§3)', () => {
 		expect(examples.items).toHaveLength(SEED.exampleCount);
 	});
 
-	it('lets the dataset examples endpoint page up to 500 (§3 exception)', async () => {
+	it('lets the dataset examples endpoint page up to 500 (the one exception)', async () => {
 		expect((await ctx.api.get(`/v2/datasets/${enc(SEED.datasetId)}/examples?limit=500`)).status).toBe(200);
 		expectProblem(await ctx.api.get(`/v2/datasets/${enc(SEED.datasetId)}/examples?limit=501`), 400, /limit/);
 	});

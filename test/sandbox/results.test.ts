@@ -4,8 +4,8 @@ import { parseFilter } from '../../sandbox/filter.ts';
 import { enc, expectProblem, useSandbox } from './helpers.ts';
 import type { ApiClient } from './helpers.ts';
 
-// results-api.md: the reads behind Task Run → Get Results. Experiments and their runs (§3), POST /v2/spans with its
-// body, window and filter (§5), evaluators with their version (§6); limits, defaults, order, cursors and errors.
+// The reads behind Task Run → Get Results. Experiments and their runs, POST /v2/spans with its
+// body, window and filter, evaluators with their version; limits, defaults, order, cursors and errors.
 
 const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);
 const spanIds = (spans: Array<{ context: { span_id: string } }>) => spans.map((span) => span.context.span_id);
@@ -32,7 +32,7 @@ async function allSpanPages(api: ApiClient, body: unknown, limit: number) {
 	return { spans, pages };
 }
 
-describe('experiments (results-api.md §3)', () => {
+describe('experiments', () => {
 	const ctx = useSandbox();
 
 	it('GET /v2/experiments/{id} returns the experiment without its runs; 404 when missing', async () => {
@@ -112,7 +112,7 @@ describe('experiments (results-api.md §3)', () => {
 	});
 });
 
-describe('POST /v2/spans (results-api.md §5)', () => {
+describe('POST /v2/spans', () => {
 	const ctx = useSandbox();
 	const at = (iso: string, offsetMs = 0) => new Date(Date.parse(iso) + offsetMs).toISOString();
 
@@ -325,7 +325,7 @@ describe('the filter parser', () => {
 	});
 });
 
-describe('evaluators and their versions (results-api.md §6)', () => {
+describe('evaluators and their versions', () => {
 	const ctx = useSandbox();
 	const evaluatorPath = (id: string) => `/v2/evaluators/${enc(id)}`;
 

@@ -4,7 +4,7 @@ import { inSample } from '../../sandbox/run-effects.ts';
 import { planTrigger } from '../../sandbox/rules/trigger.ts';
 import { enc, useSandbox } from './helpers.ts';
 
-// What a finished run leaves behind (results-api.md §3–§6): a Run Experiment run's experiment runs, an evaluation
+// What a finished run leaves behind: a Run Experiment run's experiment runs, an evaluation
 // run's labels on spans or experiment runs, under the evaluator version's eval column name, with matching counts.
 
 const WINDOW = { data_start_time: '2026-06-01T00:00:00.000Z', data_end_time: '2026-06-02T00:00:00.000Z' };

@@ -2,7 +2,7 @@ import { SEED } from '../../sandbox/index.ts';
 import type { Task } from '../../sandbox/index.ts';
 import { enc, expectProblem, sleep, useSandbox } from './helpers.ts';
 
-// §4.2 TaskRun, §5.7 list runs, §5.9 get run, §5.10 cancel; run progression and the store's run helpers.
+// TaskRun, list runs, get run, cancel; run progression and the store's run helpers.
 
 const RUN_FIELDS = [
 	'id',
@@ -120,7 +120,7 @@ describe('task runs', () => {
 	});
 
 	describe('reading runs', () => {
-		it('returns every §4.2 field', async () => {
+		it('returns every field', async () => {
 			const runs = (await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.chatbotRelevanceSample)}/runs`)).body;
 			expect(runs.pagination).toEqual({ has_more: false });
 			expect(runs.task_runs).toHaveLength(2);
@@ -211,7 +211,7 @@ describe('task runs', () => {
 		});
 	});
 
-	describe('cancel (§5.10)', () => {
+	describe('cancel', () => {
 		it('cancels a PENDING run immediately with failure_reason "Cancelled by user"', async () => {
 			ctx.sandbox.setRunDurationMs(60_000);
 			const task = freshProjectTask();

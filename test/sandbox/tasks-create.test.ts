@@ -1,7 +1,7 @@
 import { SEED } from '../../sandbox/index.ts';
 import { expectProblem, useSandbox } from './helpers.ts';
 
-// §5.2 POST /v2/tasks and §5.3 RunConfiguration. 400 = wrong shape, 422 = values that fail validation
+// POST /v2/tasks and RunConfiguration. 400 = wrong shape, 422 = values that fail validation
 // (the split is the sandbox's, documented in sandbox/rules/task-body.ts).
 
 type Body = Record<string, unknown>;
@@ -39,7 +39,7 @@ const runExperimentTask = (config: Body = llmConfig(), overrides: Body = {}): Bo
 	...overrides,
 });
 
-describe('POST /v2/tasks (§5.2)', () => {
+describe('POST /v2/tasks', () => {
 	const ctx = useSandbox();
 	const create = (body: unknown) => ctx.api.post('/v2/tasks', body);
 

@@ -1,7 +1,7 @@
 import { SEED } from '../../sandbox/index.ts';
 import { enc, expectProblem, useSandbox } from './helpers.ts';
 
-// §4.1 task objects, §5.1 list filters, §5.4 get, §5.6 delete.
+// Task objects, list filters, get, delete.
 
 const TASK_FIELDS = [
 	'id',
@@ -32,7 +32,7 @@ describe('reading tasks', () => {
 		expect([byType('TEMPLATE_EVALUATION'), byType('CODE_EVALUATION'), byType('RUN_EXPERIMENT')]).toEqual([7, 2, 3]);
 	});
 
-	it('returns every §4.1 field, with evaluator_name from the evaluator', async () => {
+	it('returns every field, with evaluator_name from the evaluator', async () => {
 		const response = await ctx.api.get(`/v2/tasks/${enc(SEED.taskIds.chatbotRelevanceSample)}`);
 		expect(response.status).toBe(200);
 		expect(Object.keys(response.body).sort()).toEqual([...TASK_FIELDS].sort());
@@ -80,7 +80,7 @@ describe('reading tasks', () => {
 		expectProblem(await ctx.api.get(`/v2/tasks/${enc('VGFzazo5OTk5OTo=')}`), 404, /not found/);
 	});
 
-	describe('filters (§5.1)', () => {
+	describe('filters', () => {
 		it('filters by type in UPPERCASE; another casing or an unknown type is 400', async () => {
 			expect(await list('type=CODE_EVALUATION')).toHaveLength(2);
 			expect(await list('type=RUN_EXPERIMENT')).toHaveLength(3);
@@ -88,7 +88,7 @@ describe('reading tasks', () => {
 			expectProblem(await ctx.api.get('/v2/tasks?type=SPAN_EVALUATION'), 400, /type/);
 		});
 
-		it('filters by project_id and dataset_id; a missing one is 404 (§2)', async () => {
+		it('filters by project_id and dataset_id; a missing one is 404', async () => {
 			expect(await list(`project_id=${enc(SEED.projectIds.ragSearch)}`)).toHaveLength(2);
 			expect(await list(`dataset_id=${enc(SEED.datasetId)}`)).toHaveLength(6);
 			expect(await list(`dataset_id=${enc(SEED.datasetId)}&type=RUN_EXPERIMENT`)).toHaveLength(3);
@@ -114,7 +114,7 @@ describe('reading tasks', () => {
 		});
 	});
 
-	describe('DELETE /v2/tasks/{id} (§5.6)', () => {
+	describe('DELETE /v2/tasks/{id}', () => {
 		it('answers 204 without a body and deletes the runs too', async () => {
 			const taskId = SEED.taskIds.chatbotJsonFormat;
 			const runs = (await ctx.api.get(`/v2/tasks/${enc(taskId)}/runs`)).body.task_runs;

@@ -1,11 +1,11 @@
 import { SEED } from '../../sandbox/index.ts';
 import { enc, expectProblem, useSandbox } from './helpers.ts';
 
-// §5.5 PATCH /v2/tasks/{id}: type comes from the stored task; omitted fields stay; {} is rejected.
+// PATCH /v2/tasks/{id}: type comes from the stored task; omitted fields stay; {} is rejected.
 
 const t = SEED.taskIds;
 
-describe('PATCH /v2/tasks/{id} (§5.5)', () => {
+describe('PATCH /v2/tasks/{id}', () => {
 	const ctx = useSandbox();
 	const patch = (taskId: string, body: unknown) => ctx.api.patch(`/v2/tasks/${enc(taskId)}`, body);
 

@@ -2,12 +2,12 @@ import { SEED } from '../../sandbox/index.ts';
 import type { Task } from '../../sandbox/index.ts';
 import { enc, expectProblem, useSandbox } from './helpers.ts';
 
-// §5.8 POST /v2/tasks/{id}/trigger → 201 TaskRun, PENDING.
+// POST /v2/tasks/{id}/trigger → 201 TaskRun, PENDING.
 
 const DAY = 24 * 60 * 60 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-describe('POST /v2/tasks/{id}/trigger (§5.8)', () => {
+describe('POST /v2/tasks/{id}/trigger', () => {
 	const ctx = useSandbox({ runDurationMs: 60_000 });
 	const trigger = (taskId: string, body?: unknown) => ctx.api.post(`/v2/tasks/${enc(taskId)}/trigger`, body);
 

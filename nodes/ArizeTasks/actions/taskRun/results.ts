@@ -11,7 +11,7 @@ import { evaluationNameOf, fetchEvaluator } from '../../helpers/evaluators';
 import type { Task, TaskRun } from '../../../shared/types';
 import { isRunExperiment, normaliseTask } from '../../../shared/types';
 
-// Arize has no results endpoint (results-api.md): a run's results are read from what it wrote to. A Run Experiment
+// Arize has no results endpoint: a run's results are read from what it wrote to. A Run Experiment
 // run wrote an experiment; an evaluation task wrote labels onto the runs of its experiments (dataset tasks) or onto
 // the spans of its project (project tasks). Nothing there names the run that wrote a label, so for evaluation tasks
 // the results are the labels on the data the run covered, as they are now.
