@@ -1,7 +1,7 @@
 /**
  * Request pacing: Max Requests in Parallel at its default (Auto) against 5 at a time and n8n's HTTP Request node, in
- * one run, without a limit at 0 and 50 ms; then Auto under rate limits the sandbox enforces (a token bucket: 429 with
- * Retry-After beyond it): 40 requests/s with bursts of 10, 5 requests/s, and a limit that drops halfway through a
+ * one run, without a limit; then, at the same latencies, under rate limits the sandbox enforces (a token bucket: 429
+ * with Retry-After beyond it): 40 requests/s with bursts of 10, 5 requests/s, and a limit that drops halfway through a
  * batch. The sandbox runs in a process of its own, like an Arize that is somewhere else.
  *
  * Every job checks what a user would: every item right, in input order, paired, and nothing sent twice but what the
@@ -132,71 +132,72 @@ worker(async ({ latencies, sizes, withHttpRequestNode }: PacingInput): Promise<P
 			}
 		}
 
-		// ---- under rate limits, at 50 ms ---------------------------------------------------------------------------------
-		const latencyMs = latencies[latencies.length - 1];
-		await sandbox.setLatency(latencyMs);
-		const limited = async (limit: RateLimitOptions, run: () => Promise<unknown>) => {
-			// A new limit starts with a full bucket: what the gate meets is the limit, not the previous job's debt.
-			await sandbox.setRateLimit(undefined);
-			await sandbox.setRateLimit(limit);
-			try {
-				await run();
-			} finally {
+		// ---- under rate limits, at each latency --------------------------------------------------------------------------
+		for (const latencyMs of latencies) {
+			await sandbox.setLatency(latencyMs);
+			const limited = async (limit: RateLimitOptions, run: () => Promise<unknown>) => {
+				// A new limit starts with a full bucket: what the gate meets is the limit, not the previous job's debt.
 				await sandbox.setRateLimit(undefined);
-			}
-		};
-		const allowed = (requests: number, { perSecond, burst = perSecond }: RateLimitOptions) => ({
-			allowedMs: (Math.max(0, requests - burst) / perSecond) * 1000 + latencyMs,
-			allowedWhy: `(${requests} − a burst of ${burst}) ÷ ${perSecond}/s + 1 round trip`,
-		});
+				await sandbox.setRateLimit(limit);
+				try {
+					await run();
+				} finally {
+					await sandbox.setRateLimit(undefined);
+				}
+			};
+			const allowed = (requests: number, { perSecond, burst = perSecond }: RateLimitOptions) => ({
+				allowedMs: (Math.max(0, requests - burst) / perSecond) * 1000 + latencyMs,
+				allowedWhy: `(${requests} − a burst of ${burst}) ÷ ${perSecond}/s + 1 round trip`,
+			});
 
-		const fast = { perSecond: 40, burst: 10 };
-		const n = sizes.limitedGets;
-		const fastJob = `Task → Get over ${n} items under 40 requests/s (burst 10)`;
-		// First in a while, then again (going on from what the first learnt of the limit), then 5 at a time.
-		for (const setting of [FIRST_IN_A_WHILE, 'Auto', 5] as const) {
+			const fast = { perSecond: 40, burst: 10 };
+			const n = sizes.limitedGets;
+			const fastJob = `Task → Get over ${n} items under 40 requests/s (burst 10)`;
+			// First in a while, then again (going on from what the first learnt of the limit), then 5 at a time.
+			for (const setting of [FIRST_IN_A_WHILE, 'Auto', 5] as const) {
+				await limited(fast, async () => {
+					jobs.push(await gets(fastJob, latencyMs, setting, input.slice(0, n), allowed(n, fast)));
+				});
+			}
+			// The worst case for what Auto carries over: a limit that appears after executions that met none.
+			pkg.forgetLearnedPaces();
+			await gets('warm-up without a limit', latencyMs, 'Auto', input.slice(0, n));
 			await limited(fast, async () => {
-				jobs.push(await gets(fastJob, latencyMs, setting, input.slice(0, n), allowed(n, fast)));
+				jobs.push(await gets(fastJob, latencyMs, AFTER_NO_LIMIT, input.slice(0, n), allowed(n, fast)));
+			});
+			const slow = { perSecond: 5, burst: 5 };
+			await limited(slow, async () => {
+				const items = input.slice(0, sizes.slowGets);
+				jobs.push(await gets(`Task → Get over ${sizes.slowGets} items under 5 requests/s`, latencyMs, FIRST_IN_A_WHILE, items, allowed(sizes.slowGets, slow)));
+			});
+
+			// A limit that drops from 40/s to 10/s once half the batch has reached the sandbox, on Creates (POSTs): each item
+			// creates one task, whatever the 429s.
+			const c = sizes.changingCreates;
+			const names = Array.from({ length: c }, (_, i) => ({ name: `Paced ${Date.now()} ${i}` }));
+			const job = `Task → Create over ${c} items, the limit drops from 40/s to 10/s halfway`;
+			await limited(fast, async () => {
+				await sandbox.setRateLimit({ perSecond: 10, burst: 5 }, c / 2);
+				pkg.forgetLearnedPaces();
+				jobs.push(await measure(sandbox, { job, latencyMs, setting: FIRST_IN_A_WHILE }, async () => {
+					const { items: out, error } = await tasksNode(
+						{
+							resource: 'task',
+							operation: 'create',
+							name: '={{ $json.name }}',
+							taskType: 'CODE_EVALUATION',
+							dataSource: 'project',
+							projectId: { __rl: true, mode: 'id', value: SEED.projectIds.supportChatbot },
+							evaluators: { evaluator: [{ evaluatorId: SEED.evaluatorIds.relevance }] },
+						},
+						names,
+					);
+					assert(!error, `${job}: ${error?.message}`);
+					checkOutput(job, out, names, 'name');
+					return (requests) => onceEach(job, requests, names.map((item) => item.name), (request) => request.name ?? '');
+				}));
 			});
 		}
-		// The worst case for what Auto carries over: a limit that appears after executions that met none.
-		pkg.forgetLearnedPaces();
-		await gets('warm-up without a limit', latencyMs, 'Auto', input.slice(0, n));
-		await limited(fast, async () => {
-			jobs.push(await gets(fastJob, latencyMs, AFTER_NO_LIMIT, input.slice(0, n), allowed(n, fast)));
-		});
-		const slow = { perSecond: 5, burst: 5 };
-		await limited(slow, async () => {
-			const items = input.slice(0, sizes.slowGets);
-			jobs.push(await gets(`Task → Get over ${sizes.slowGets} items under 5 requests/s`, latencyMs, FIRST_IN_A_WHILE, items, allowed(sizes.slowGets, slow)));
-		});
-
-		// A limit that drops from 40/s to 10/s once half the batch has reached the sandbox, on Creates (POSTs): each item
-		// creates one task, whatever the 429s.
-		const c = sizes.changingCreates;
-		const names = Array.from({ length: c }, (_, i) => ({ name: `Paced ${Date.now()} ${i}` }));
-		const job = `Task → Create over ${c} items, the limit drops from 40/s to 10/s halfway`;
-		await limited(fast, async () => {
-			await sandbox.setRateLimit({ perSecond: 10, burst: 5 }, c / 2);
-			pkg.forgetLearnedPaces();
-			jobs.push(await measure(sandbox, { job, latencyMs, setting: FIRST_IN_A_WHILE }, async () => {
-				const { items: out, error } = await tasksNode(
-					{
-						resource: 'task',
-						operation: 'create',
-						name: '={{ $json.name }}',
-						taskType: 'CODE_EVALUATION',
-						dataSource: 'project',
-						projectId: { __rl: true, mode: 'id', value: SEED.projectIds.supportChatbot },
-						evaluators: { evaluator: [{ evaluatorId: SEED.evaluatorIds.relevance }] },
-					},
-					names,
-				);
-				assert(!error, `${job}: ${error?.message}`);
-				checkOutput(job, out, names, 'name');
-				return (requests) => onceEach(job, requests, names.map((item) => item.name), (request) => request.name ?? '');
-			}));
-		});
 	} finally {
 		await sandbox.close();
 	}
