@@ -178,11 +178,12 @@ describe('webhook deliveries', () => {
 		});
 
 		it('stops retrying once the webhook is deleted', async () => {
-			ctx.sandbox.webhooks.setRetryDelaysMs([100, 100]);
+			// Long enough for the delete to land between the first attempt and the retry, however busy the machine.
+			ctx.sandbox.webhooks.setRetryDelaysMs([500, 500]);
 			const id = await webhookOn([['ONLINE_TASK', TASK]]);
 			hook.receiver.answers.push(500, 500, 500);
 			ctx.sandbox.webhooks.finishTaskRun(TASK, 'cause A');
-			await sleep(50);
+			while (ctx.sandbox.webhooks.deliveries.length === 0) await sleep(5);
 			expect((await ctx.api.delete(`/v2/webhooks/${enc(id)}`)).status).toBe(204);
 			await ctx.sandbox.webhooks.idle();
 			expect(hook.receiver.received).toHaveLength(1);
