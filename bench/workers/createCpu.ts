@@ -9,9 +9,10 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Expression } from 'n8n-workflow';
 
-import { SEED, startSandbox } from '../../sandbox/index.ts';
+import { startSandbox } from '../../sandbox/index.ts';
 import { runNode } from '../../test/harness';
 import { BENCH_API_KEY, arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, median, worker } from '../lib/common';
+import { CREATE_TASK_PER_ITEM } from '../../test/taskParameters';
 
 export interface CreateCpuInput {
 	/** The sandbox (another process, seeded) to create the tasks in. */
@@ -31,16 +32,6 @@ export interface CreateCpuResult {
 
 type Method = 'arizeTasks' | 'arizeTasksFive' | 'httpRequest';
 
-const createTask: INodeParameters = {
-	resource: 'task',
-	operation: 'create',
-	name: '={{ $json.name }}',
-	taskType: 'CODE_EVALUATION',
-	dataSource: 'project',
-	projectId: { __rl: true, mode: 'id', value: SEED.projectIds.supportChatbot },
-	evaluators: { evaluator: [{ evaluatorId: SEED.evaluatorIds.relevance }] },
-};
-
 /** The body the Arize node POSTs for an item named `name`, as the sandbox received it. */
 async function bodyOfCreate(pkg: ReturnType<typeof loadBuiltPackage>): Promise<IDataObject> {
 	const sandbox = await startSandbox({ apiKeys: [BENCH_API_KEY] });
@@ -49,7 +40,7 @@ async function bodyOfCreate(pkg: ReturnType<typeof loadBuiltPackage>): Promise<I
 			nodeType: pkg.tasks(),
 			credentialTypes: pkg.credentialTypes,
 			credentials: arizeCredentials(sandbox.url),
-			parameters: createTask,
+			parameters: CREATE_TASK_PER_ITEM,
 			input: [{ name: 'NAME' }],
 		});
 		assert(!error, `Create: ${error?.message}`);
@@ -80,8 +71,8 @@ worker(async ({ url, items, rounds }: CreateCpuInput): Promise<CreateCpuResult> 
 		assert(!error && out.length === batch.length && out.every((item, i) => item.json.name === batch[i].name), `Arize Tasks: ${error?.message}`);
 	};
 	const methods: Record<Method, (batch: IDataObject[]) => Promise<void>> = {
-		arizeTasks: arizeTasks(createTask),
-		arizeTasksFive: arizeTasks({ ...createTask, requestOptions: { maxConcurrency: 5 } }),
+		arizeTasks: arizeTasks(CREATE_TASK_PER_ITEM),
+		arizeTasksFive: arizeTasks({ ...CREATE_TASK_PER_ITEM, requestOptions: { maxConcurrency: 5 } }),
 		httpRequest: async (batch: IDataObject[]) => {
 			const { items: out, error } = await runNode({
 				nodeType: n8n.httpRequest(),

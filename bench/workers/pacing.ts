@@ -11,13 +11,13 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { RateLimitOptions } from '../../sandbox/index.ts';
-import { SEED } from '../../sandbox/seed.ts';
 import { runNode } from '../../test/harness';
 import { watchGates } from '../../test/harness/gateWatch';
 import { arizeCredentials, assert, loadBuiltPackage, loadHttpRequestNode, worker } from '../lib/common';
 import { HTTP_REQUEST_SKIPPED, httpRequestGets } from '../lib/httpRequestNode';
 import type { SandboxProcess, SandboxRequest } from '../lib/processes';
 import { startSandboxProcess } from '../lib/processes';
+import { CREATE_TASK_PER_ITEM } from '../../test/taskParameters';
 
 export interface PacingSizes {
 	/** Task → Get without a limit, at each latency. */
@@ -181,15 +181,7 @@ worker(async ({ latencies, sizes, withHttpRequestNode }: PacingInput): Promise<P
 				pkg.forgetLearnedPaces();
 				jobs.push(await measure(sandbox, { job, latencyMs, setting: FIRST_IN_A_WHILE }, async () => {
 					const { items: out, error } = await tasksNode(
-						{
-							resource: 'task',
-							operation: 'create',
-							name: '={{ $json.name }}',
-							taskType: 'CODE_EVALUATION',
-							dataSource: 'project',
-							projectId: { __rl: true, mode: 'id', value: SEED.projectIds.supportChatbot },
-							evaluators: { evaluator: [{ evaluatorId: SEED.evaluatorIds.relevance }] },
-						},
+						CREATE_TASK_PER_ITEM,
 						names,
 					);
 					assert(!error, `${job}: ${error?.message}`);

@@ -1,8 +1,8 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import type { RecordedRequest } from '../../sandbox/index.ts';
-import { SEED } from '../../sandbox/seed.ts';
 import { jsonOf, runTasksNode, useArize } from '../arize';
+import { CREATE_TASK_PER_ITEM } from '../taskParameters';
 
 // Items side by side through one request gate per execution: the bound holds, order and pairing hold, failures
 // stop what comes after them, a 429 holds everyone back. The sandbox counts what it has in flight at once.
@@ -177,13 +177,7 @@ describe('Items in parallel: one rate-limit gate', () => {
 		const { items, error } = await runTasksNode(
 			arize.credentials,
 			{
-				resource: 'task',
-				operation: 'create',
-				name: '={{ $json.name }}',
-				taskType: 'CODE_EVALUATION',
-				dataSource: 'project',
-				projectId: { __rl: true, mode: 'id', value: SEED.projectIds.supportChatbot },
-				evaluators: { evaluator: [{ evaluatorId: SEED.evaluatorIds.relevance }] },
+				...CREATE_TASK_PER_ITEM,
 				...inParallel(5),
 			},
 			{ input: Array.from({ length: 12 }, (_, i) => ({ name: `Parallel ${i}` })), continueOnFail: true },

@@ -1,9 +1,9 @@
 import type { RecordedRequest } from '../../sandbox/index.ts';
-import { SEED } from '../../sandbox/seed.ts';
 import { AutoPacing, FixedPacing } from '../../nodes/shared/transport/pacing';
 import { RequestGate } from '../../nodes/shared/transport/requestGate';
 import { jsonOf, pollTrigger, runTasksNode, useArize } from '../arize';
 import { watchGates } from '../harness/gateWatch';
+import { CREATE_TASK_PER_ITEM } from '../taskParameters';
 
 // Max Requests in Parallel: Auto (the default) against a sandbox that enforces a rate limit the way an API gateway
 // does (a token bucket; beyond it 429 with Retry-After in whole seconds). Whatever the limit does, every item comes
@@ -88,15 +88,7 @@ describe('Auto under a rate limit', () => {
 		watch();
 		const { items, error } = await runTasksNode(
 			arize.credentials,
-			{
-				resource: 'task',
-				operation: 'create',
-				name: '={{ $json.name }}',
-				taskType: 'CODE_EVALUATION',
-				dataSource: 'project',
-				projectId: { __rl: true, mode: 'id', value: SEED.projectIds.supportChatbot },
-				evaluators: { evaluator: [{ evaluatorId: SEED.evaluatorIds.relevance }] },
-			},
+			CREATE_TASK_PER_ITEM,
 			{ input: names.map((name) => ({ name })), continueOnFail: true },
 		);
 		clearInterval(watcher);
