@@ -84,7 +84,10 @@ describe('the API key never leaks', () => {
 		sandboxes.push(sandbox);
 		const key = fault === 'wrong key' ? WRONG_KEY : API_KEY;
 		if (fault !== 'none' && fault !== 'wrong key') sandbox.faults.inject(fault, { times: Infinity });
-		const credentials = { arizeApi: { apiKey: key, region: 'custom', baseUrl: sandbox.url, timeout: 1 } };
+		// A short timeout ends 'no answer' quickly. Every other case gets room: the sandbox shares this busy event loop,
+		// and a request that times out before it is read never reaches Arize (a timed-out request is not repeated).
+		const timeout = typeof fault === 'object' && 'kind' in fault && fault.kind === 'hang' ? 1 : 10;
+		const credentials = { arizeApi: { apiKey: key, region: 'custom', baseUrl: sandbox.url, timeout } };
 
 		const result = await runTasksNode(credentials, parameters, { continueOnFail: fault !== 'none' });
 
@@ -99,8 +102,9 @@ describe('the API key never leaks', () => {
 		for (const [place, text] of Object.entries(places)) {
 			expect({ place, leaked: text.includes(key) }).toEqual({ place, leaked: false });
 		}
-		// The sweep must have reached Arize with the key, or it proves nothing.
-		expect(sandbox.requests.length).toBeGreaterThan(0);
+		// The sweep must have reached Arize with the key, or it proves nothing (the error, if any, says why it did not).
+		const error = result.error?.message ?? result.items[0]?.json.error;
+		expect({ reachedArize: sandbox.requests.length > 0, error }).toEqual({ reachedArize: true, error });
 		await sandbox.close();
 	}, 30_000);
 
