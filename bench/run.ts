@@ -276,7 +276,7 @@ function render(input: {
 	details.push('', `Time per item (µs), median of ${TIMING_ROUNDS} rounds of ${int(timing.items)} items:`, '');
 	details.push('| Engine | Client | Wall | CPU | Rounds (wall, µs/item) |', '| --- | --- | ---: | ---: | --- |');
 	const labels: Record<string, string> = {
-		arizeTasks: 'Arize Tasks node, Task → Get (5 at a time)',
+		arizeTasks: 'Arize Tasks node, Task → Get (Auto)',
 		httpRequest: 'HTTP Request node 4.5, GET + Header Auth (all at once)',
 		rawHttpSequential: 'node:http, keep-alive, one after the other',
 		rawHttpNewConnectionSequential: 'node:http, new connection each, one after the other',

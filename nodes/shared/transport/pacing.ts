@@ -31,11 +31,11 @@ export class FixedPacing implements Pacing {
 }
 
 /**
- * The most requests Auto ever has open at once. n8n spends roughly 0.5 to 1 ms of CPU on each request and its
- * answer, all on the execution's one thread; answers that arrive while it is busy wait for it, so a window of W
- * requests takes a round trip plus W × that CPU to turn over. To come within about 1.5× of sending everything at once
- * the window must reach about 2 × round trip ÷ CPU per request: 100 to 200 at 50 ms, 250 at about 150 ms (the far
- * end of a round trip to Arize's cloud). Beyond that a larger window buys little and only makes a burst bigger.
+ * The most requests Auto ever has open at once. n8n handles each request and its answer on the execution's one
+ * thread; answers that arrive while it is busy wait for it, so a window of W requests takes a round trip plus W times
+ * that CPU to turn over. To come close to sending everything at once, the window must reach about twice the requests
+ * the thread can handle in one round trip, which at the far end of a round trip to Arize's cloud is about this many
+ * (BENCHMARKS.md, Request pacing). Beyond that a larger window buys little and only makes a burst bigger.
  */
 export const AUTO_CEILING = 250;
 /**
