@@ -17,7 +17,11 @@ export const DEFAULT_POLL_BUDGET_MS = 36_000;
 /** What n8n-core's poll context answers when the scheduler set no budget (the classic scheduler). */
 export const CLASSIC_POLL_BUDGET_MS = 5 * 60 * 1000;
 
-/** How long this poll may take, and whether n8n's durable scheduler runs it. */
+/**
+ * How long this poll may take, and whether n8n's durable scheduler runs it. n8n gives no other sign of the durable
+ * scheduler than a budget other than the classic default, so one configured with a ceiling of exactly 375 s (whose
+ * budget is 5 minutes too) is taken for the classic scheduler, and its overlapping polls go unguarded.
+ */
 export function pollBudget(context: IPollFunctions): { budgetMs: number; durable: boolean } {
 	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : undefined;
 	if (typeof budget !== 'number' || !(budget > 0)) return { budgetMs: DEFAULT_POLL_BUDGET_MS, durable: false };
