@@ -1,8 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { TaskRun } from '../../sandbox/types.ts';
 import { pollTrigger } from '../arize';
-import { ALL_TASKS, oneTask, runsPath, stateOf, useTriggerSandbox } from './testbed';
+import { ALL_TASKS, byPath, oneTask, runsPath, stateOf, taskPath, useTriggerSandbox } from './testbed';
 
 // A task with a long history: a poll reads what is new (the runs listing is newest first, checked on every page) and
 // the runs still open by ID, never the whole history; a listing out of that order is read in full and loses nothing.
@@ -298,5 +298,91 @@ describe('Arize Tasks Trigger: a state saved by the previous version', () => {
 		store().finishRun(runs[30].id, 'COMPLETED');
 		expect(await trigger.firedIds()).toEqual([runs[30].id]);
 		expect(requested()).toEqual([TASK_LIST, page1(task.id), nextPage(task.id), nextPage(task.id)]);
+	});
+});
+
+describe('Arize Tasks Trigger: Fetch Test Event on a runs listing oldest first or shuffled', () => {
+	// Fetch Test Event stops at the first page with a match only while the listing shows it is newest first. A listing in
+	// any other order can hold the newest match on any page: it must read every page and still hand the editor the run
+	// a newest-first listing gives.
+
+	/** One Fetch Test Event: the items and the requests it sent (it must never fail nor touch the state). */
+	async function fetchTestEvent(parameters: INodeParameters) {
+		arize.sandbox.clearRequests();
+		const { items, error, staticDataAfterPoll } = await pollTrigger(arize.credentials, parameters, {}, 'manual');
+		expect(error).toBeUndefined();
+		expect(staticDataAfterPoll).toEqual({});
+		return { items: items?.map((item) => item.json), requests: requested() };
+	}
+
+	const taskRead = (taskId: string) => ({ method: 'GET', path: taskPath(taskId), query: {} });
+	/** A watch: its parameters, and the request that reads the watched tasks (both for the task of the test). */
+	type Watch = [string, (taskId: string) => INodeParameters, (taskId: string) => object];
+	const watches: Watch[] = [
+		['All Tasks', () => ALL_TASKS, () => TASK_LIST],
+		['One Task', (taskId) => oneTask(taskId), taskRead],
+	];
+	const orders = ['oldest', 'shuffled'] as const;
+
+	it.each(orders.flatMap((order) => watches.map((watch) => [order, ...watch] as const)))(
+		'listed %s, %s: the same run as newest first, after reading every page of a long history',
+		async (order, _watch, parameters, tasks) => {
+			const { task, runs } = taskWithHistory(250);
+			const newestFirst = await fetchTestEvent(parameters(task.id));
+			expect(newestFirst.items?.map((run) => run.id)).toEqual([runs[249].id]);
+			expect(newestFirst.requests).toEqual([tasks(task.id), page1(task.id)]);
+
+			arize.sandbox.setRunOrder(order);
+			const outOfOrder = await fetchTestEvent(parameters(task.id));
+			expect(outOfOrder.items).toEqual(newestFirst.items);
+			expect(outOfOrder.requests).toEqual([tasks(task.id), page1(task.id), nextPage(task.id), nextPage(task.id)]);
+		},
+	);
+
+	it.each(orders)('listed %s: the same run as newest first when the newest match is on page 2', async (order) => {
+		// The 120 newest runs are still RUNNING: newest first, the match is the second page's first run.
+		const { task, runs } = taskWithHistory(250, Object.fromEntries(Array.from({ length: 120 }, (_, i) => [249 - i, 'RUNNING'])));
+		const newestFirst = await fetchTestEvent(ALL_TASKS);
+		expect(newestFirst.items?.map((run) => run.id)).toEqual([runs[129].id]);
+		expect(newestFirst.requests).toEqual([TASK_LIST, page1(task.id), nextPage(task.id)]);
+
+		arize.sandbox.setRunOrder(order);
+		const outOfOrder = await fetchTestEvent(ALL_TASKS);
+		expect(outOfOrder.items).toEqual(newestFirst.items);
+		expect(outOfOrder.requests).toEqual([TASK_LIST, page1(task.id), nextPage(task.id), nextPage(task.id)]);
+	});
+
+	it.each(orders)('listed %s: the newest match across tasks, found past the 5 most recently run', async (order) => {
+		// 7 tasks of 150 runs (two pages each), task k's runs from second k·1000 on: the last run task is task 6. Only
+		// tasks 0 and 1 have FAILED runs, so the first look (tasks 6 to 2) finds none and the second (tasks 1 and 0)
+		// picks the later of the two.
+		clearTasks();
+		store().now = () => START + 20_000_000;
+		const failedAt: Record<number, number> = { 0: 145, 1: 140 };
+		const tasks = Array.from({ length: 7 }, (_, k) => {
+			const task = store().addTask({ name: `Task ${k}`, type: 'CODE_EVALUATION', created_at: second(-1) });
+			const runs = Array.from({ length: 150 }, (_, i) =>
+				store().addRun(task.id, { status: failedAt[k] === i ? 'FAILED' : 'COMPLETED', created_at: second(k * 1000 + i) }),
+			);
+			return { task, runs };
+		});
+		const recentFirst = [...tasks].reverse();
+		const everyPage = ({ task }: { task: { id: string } }) => [page1(task.id), nextPage(task.id)];
+		// Requests of tasks read side by side arrive interleaved; each task's own pages keep their order.
+		const byTask = (requests: Array<{ path: string }>) => [...requests].sort(byPath);
+		const parameters = { ...ALL_TASKS, statuses: ['FAILED'] };
+
+		const newestFirst = await fetchTestEvent(parameters);
+		expect(newestFirst.items?.map((run) => run.id)).toEqual([tasks[1].runs[140].id]);
+		expect(newestFirst.requests[0]).toEqual(TASK_LIST);
+		expect(byTask(newestFirst.requests.slice(1, 11))).toEqual(byTask(recentFirst.slice(0, 5).flatMap(everyPage)));
+		expect(byTask(newestFirst.requests.slice(11))).toEqual(byTask([page1(tasks[1].task.id), page1(tasks[0].task.id)]));
+
+		arize.sandbox.setRunOrder(order);
+		const outOfOrder = await fetchTestEvent(parameters);
+		expect(outOfOrder.items).toEqual(newestFirst.items);
+		expect(outOfOrder.requests[0]).toEqual(TASK_LIST);
+		expect(byTask(outOfOrder.requests.slice(1, 11))).toEqual(byTask(recentFirst.slice(0, 5).flatMap(everyPage)));
+		expect(byTask(outOfOrder.requests.slice(11))).toEqual(byTask(recentFirst.slice(5).flatMap(everyPage)));
 	});
 });
