@@ -23,10 +23,10 @@ function option(name: string): string | undefined {
 	return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1];
 }
 
-function integer(value: string | undefined, fallback: number, label: string): number {
+function integer(value: string | undefined, fallback: number, label: string, least = 0): number {
 	if (value === undefined || value === '') return fallback;
 	const parsed = Number(value);
-	if (!Number.isInteger(parsed) || parsed < 0) {
+	if (!Number.isInteger(parsed) || parsed < least) {
 		console.error(`Invalid ${label}: ${value}`);
 		process.exit(2);
 	}
@@ -50,7 +50,7 @@ function rateLimit(): { perSecond: number; burst?: number } | undefined {
 		console.error(`Invalid rate limit: ${rate}`);
 		process.exit(2);
 	}
-	return { perSecond, burst: burst === undefined || burst === '' ? undefined : integer(burst, 1, 'rate burst') };
+	return { perSecond, burst: burst === undefined || burst === '' ? undefined : integer(burst, 1, 'rate burst', 1) };
 }
 
 function rateLimitHint(limit: { perSecond: number; burst?: number } | undefined): string {
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 	const latencyMs = integer(option('latency') ?? process.env.SANDBOX_LATENCY_MS, 0, 'latency');
 	const jitterMs = integer(option('jitter') ?? process.env.SANDBOX_JITTER_MS, 0, 'jitter');
 	const limit = rateLimit();
-	const runOrder = option('run-order') ?? process.env.SANDBOX_RUN_ORDER ?? 'newest';
+	const runOrder = option('run-order') || process.env.SANDBOX_RUN_ORDER || 'newest';
 	if (!(RUN_ORDERS as readonly string[]).includes(runOrder)) {
 		console.error(`Invalid run order: ${runOrder} (one of ${RUN_ORDERS.join(', ')})`);
 		process.exit(2);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,11 +5,11 @@ import path from 'node:path';
 
 import { createStore, DEFAULT_API_KEY, SEED, Store } from '../../sandbox/index.ts';
 import { DataFile, restore, snapshot } from '../../sandbox/persistence.ts';
+import { started, useSandboxCli } from './cli.ts';
 
 // The sandbox's data file (sandbox/persistence.ts): what `node sandbox/cli.ts --data-file …` keeps across restarts,
 // in the store and through the CLI itself (a real process, stopped with SIGTERM and with SIGKILL).
 
-const ROOT = path.resolve(__dirname, '../..');
 const START = Date.parse('2026-11-24T12:00:00.000Z');
 
 let folder: string;
@@ -180,30 +179,12 @@ describe('DataFile', () => {
 });
 
 describe('node sandbox/cli.ts --data-file', () => {
-	const children = new Set<ChildProcess>();
-	afterEach(() => {
-		for (const child of children) child.kill('SIGKILL');
-		children.clear();
-	});
+	const cli = useSandboxCli();
 
-	/** Starts the CLI on a free port; resolves with its URL and output so far once it listens. */
-	function startCli(dataFile: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-		const child = spawn(process.execPath, ['sandbox/cli.ts', '--port', '0', '--data-file', dataFile], {
-			cwd: ROOT,
-			env: { ...process.env, SANDBOX_API_KEY: DEFAULT_API_KEY },
-		});
-		children.add(child);
-		let output = '';
-		return new Promise((resolve, reject) => {
-			const onData = (chunk: Buffer) => {
-				output += chunk.toString();
-				const match = /listening on (http:\/\/\S+)/.exec(output);
-				if (match && output.includes('Data: ')) resolve({ url: match[1], child, output: () => output });
-			};
-			child.stdout.on('data', onData);
-			child.stderr.on('data', onData);
-			child.on('exit', (code) => reject(new Error(`the CLI exited (${code}): ${output}`)));
-		});
+	/** Starts the CLI on a free port with `dataFile`; resolves with it, its URL and its output once it listens. */
+	async function startCli(dataFile: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+		const child = cli.spawn(['--data-file', dataFile], { SANDBOX_API_KEY: DEFAULT_API_KEY });
+		return { child, ...(await started(child)) };
 	}
 
 	const stopped = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -1,5 +1,6 @@
 import { RateLimit } from '../../sandbox/rateLimit.ts';
-import { startSandbox } from '../../sandbox/index.ts';
+import { DEFAULT_API_KEY, startSandbox } from '../../sandbox/index.ts';
+import { exited, started, useSandboxCli } from './cli.ts';
 import { useSandbox } from './helpers.ts';
 
 // The sandbox's rate limit: a token bucket in front of the whole API. The bucket's arithmetic is checked with the
@@ -93,4 +94,43 @@ describe('sandbox rate limit over HTTP', () => {
 
 it('startSandbox refuses a rate limit of 0', async () => {
 	await expect(startSandbox({ rateLimit: { perSecond: 0 } })).rejects.toThrow('perSecond must be a number > 0, got 0');
+});
+
+describe('node sandbox/cli.ts --rate-limit, --rate-burst and their variables', () => {
+	const cli = useSandboxCli();
+	const statuses = async (url: string, count: number) => {
+		const answers: number[] = [];
+		for (let i = 0; i < count; i++) {
+			answers.push((await fetch(`${url}/v2/spaces?limit=1`, { headers: { authorization: `Bearer ${DEFAULT_API_KEY}` } })).status);
+		}
+		return answers;
+	};
+
+	// One request a second: the bucket holds the burst, and the requests of a test come well within a second.
+	it.each<[string, string[], Record<string, string>, number]>([
+		['--rate-limit 1 --rate-burst 3', ['--rate-limit', '1', '--rate-burst', '3'], {}, 3],
+		['--rate-limit=1 (a burst of the rate)', ['--rate-limit=1'], {}, 1],
+		['SANDBOX_RATE_LIMIT=1 SANDBOX_RATE_BURST=2', [], { SANDBOX_RATE_LIMIT: '1', SANDBOX_RATE_BURST: '2' }, 2],
+		['--rate-burst 2 with SANDBOX_RATE_BURST=4 (the option wins)', ['--rate-limit', '1', '--rate-burst', '2'], { SANDBOX_RATE_BURST: '4' }, 2],
+	])('%s: says so at start-up and answers 429 beyond the burst', async (_how, args, env, burst) => {
+		const { url, output } = await started(cli.spawn(args, env));
+		expect(output()).toContain(`Rate limit: 1 requests/s, bursts of ${burst}; beyond that 429 with Retry-After\n`);
+		expect(await statuses(url, burst + 1)).toEqual([...Array<number>(burst).fill(200), 429]);
+	});
+
+	it('without a rate (or with SANDBOX_RATE_LIMIT empty): no limit', async () => {
+		const { url, output } = await started(cli.spawn([], { SANDBOX_RATE_LIMIT: '', SANDBOX_RATE_BURST: '1' }));
+		expect(output()).toContain('Rate limit: none\n');
+		expect(await statuses(url, 5)).toEqual([200, 200, 200, 200, 200]);
+	});
+
+	it.each<[string, string[], Record<string, string>, string]>([
+		['--rate-limit 0', ['--rate-limit', '0'], {}, 'Invalid rate limit: 0'],
+		['SANDBOX_RATE_LIMIT=fast', [], { SANDBOX_RATE_LIMIT: 'fast' }, 'Invalid rate limit: fast'],
+		['--rate-burst 0', ['--rate-limit', '5', '--rate-burst', '0'], {}, 'Invalid rate burst: 0'],
+		['--rate-burst 2.5', ['--rate-limit', '5', '--rate-burst', '2.5'], {}, 'Invalid rate burst: 2.5'],
+	])('refuses %s: exits 2 with what is wrong, without listening', async (_how, args, env, message) => {
+		const { code, stdout, stderr } = await exited(cli.spawn(args, env));
+		expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
+	});
 });

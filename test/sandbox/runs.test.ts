@@ -1,5 +1,11 @@
-import { SEED } from '../../sandbox/index.ts';
-import type { Task } from '../../sandbox/index.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { createStore, DEFAULT_API_KEY, encodeId, RUN_ORDERS, SEED, startSandbox } from '../../sandbox/index.ts';
+import type { RunOrder, Sandbox, Store, Task } from '../../sandbox/index.ts';
+import { DataFile } from '../../sandbox/persistence.ts';
+import { exited, started, useSandboxCli } from './cli.ts';
 import { enc, expectProblem, sleep, useSandbox } from './helpers.ts';
 
 // TaskRun, list runs, get run, cancel; run progression and the store's run helpers.
@@ -301,6 +307,138 @@ describe('task runs', () => {
 			expect(created.body.type).toBe('code_evaluation');
 			ctx.sandbox.setLowercaseEnums(false);
 			expect((await ctx.api.get(`/v2/tasks/${enc(created.body.id)}`)).body.type).toBe('CODE_EVALUATION');
+		});
+	});
+});
+
+describe('the run order chosen at start-up', () => {
+	// setRunOrder is tested above. A sandbox started with an order (startSandbox({ runOrder }), the CLI's --run-order
+	// or SANDBOX_RUN_ORDER) must list in it from its first request: a client under test never sees another order.
+
+	/** 8 runs, a second apart but for two created in the same millisecond: enough that a shuffle is neither order. */
+	const CREATED = ['01', '02', '02', '03', '04', '05', '06', '07'].map((s) => `2030-01-01T00:00:${s}.000Z`);
+	// Fixed ids (new ones end in random bytes): the shuffle, a function of the id, is then the same in every store.
+	function taskWithRuns(store: Store) {
+		const task = store.addTask({
+			id: encodeId('Task', 90001, Uint8Array.of(1)),
+			name: 'Listed in order',
+			type: 'CODE_EVALUATION',
+			created_at: '2030-01-01T00:00:00.000Z',
+		});
+		const runs = CREATED.map((at, i) => store.addRun(task.id, { id: encodeId('TaskRun', 90001 + i, Uint8Array.of(i)), created_at: at }));
+		return { taskId: task.id, ids: runs.map((run) => run.id) };
+	}
+
+	/** The same task and runs (same ids) in a store of their own, listed as setRunOrder(order) lists them. */
+	function listedBySetRunOrder(order: RunOrder): string[] {
+		const reference = createStore({ seed: false });
+		const { taskId } = taskWithRuns(reference);
+		reference.runOrder = order;
+		return reference.listedRunsOf(taskId).map((run) => run.id);
+	}
+
+	/** What each order lists: ids are in creation order, the later of the two runs of one millisecond second. */
+	const inOrder = (order: RunOrder, ids: string[]) => {
+		if (order === 'newest') return [...ids].reverse();
+		if (order === 'oldest') return ids;
+		const shuffled = listedBySetRunOrder('shuffled');
+		expect([...shuffled].sort()).toEqual([...ids].sort());
+		expect(shuffled).not.toEqual(ids);
+		expect(shuffled).not.toEqual([...ids].reverse());
+		return shuffled;
+	};
+
+	/** Every page of GET /v2/tasks/{id}/runs, 3 runs a page, as any client reads them. */
+	async function listedIds(url: string, taskId: string): Promise<string[]> {
+		const ids: string[] = [];
+		let cursor: string | undefined;
+		do {
+			const next = cursor ? `&cursor=${enc(cursor)}` : '';
+			const response = await fetch(`${url}/v2/tasks/${enc(taskId)}/runs?limit=3${next}`, {
+				headers: { authorization: `Bearer ${DEFAULT_API_KEY}` },
+			});
+			expect(response.status).toBe(200);
+			const body = (await response.json()) as { task_runs: Array<{ id: string }>; pagination: { next_cursor?: string } };
+			ids.push(...body.task_runs.map((run) => run.id));
+			cursor = body.pagination.next_cursor;
+		} while (cursor);
+		return ids;
+	}
+
+	describe('startSandbox({ runOrder })', () => {
+		const started: Sandbox[] = [];
+		afterEach(async () => {
+			await Promise.all(started.splice(0).map(async (sandbox) => await sandbox.close()));
+		});
+
+		it.each(RUN_ORDERS)('%s: GET /v2/tasks/{id}/runs lists in that order from the first request', async (order) => {
+			const sandbox = await startSandbox({ seed: false, runOrder: order });
+			started.push(sandbox);
+			const { taskId, ids } = taskWithRuns(sandbox.store);
+			expect(await listedIds(sandbox.url, taskId)).toEqual(inOrder(order, ids));
+			// And it is the order setRunOrder gives (tested above), run for run.
+			expect(await listedIds(sandbox.url, taskId)).toEqual(listedBySetRunOrder(order));
+		});
+
+		it('without runOrder: newest first', async () => {
+			const sandbox = await startSandbox({ seed: false });
+			started.push(sandbox);
+			const { taskId, ids } = taskWithRuns(sandbox.store);
+			expect(await listedIds(sandbox.url, taskId)).toEqual([...ids].reverse());
+		});
+
+		it('refuses an unknown order, naming it and the orders there are', async () => {
+			const starting = startSandbox({ seed: false, runOrder: 'random' as RunOrder });
+			await expect(starting).rejects.toBeInstanceOf(RangeError);
+			await expect(starting).rejects.toThrow('runOrder must be one of newest, oldest, shuffled, got random');
+		});
+	});
+
+	describe('node sandbox/cli.ts --run-order and SANDBOX_RUN_ORDER', () => {
+		const cli = useSandboxCli();
+		let folder: string;
+		let dataFile: string;
+		let task: { taskId: string; ids: string[] };
+		beforeAll(() => {
+			// The CLI starts from the seed, whose tasks have 3 runs at most (a shuffle of 3 can look like either order):
+			// it loads the task of these tests from a data file instead.
+			folder = mkdtempSync(path.join(tmpdir(), 'sandbox-run-order-'));
+			dataFile = path.join(folder, 'data.json');
+			const store = createStore({ seed: false });
+			task = taskWithRuns(store);
+			new DataFile(store, dataFile).save();
+		});
+		afterAll(() => rmSync(folder, { recursive: true, force: true }));
+		const spawnCli = (args: string[], env: Record<string, string>) => cli.spawn(['--data-file', dataFile, ...args], env);
+
+		const said: Record<RunOrder, string> = {
+			newest: 'Runs listed: newest first',
+			oldest: 'Runs listed: oldest first',
+			shuffled: 'Runs listed: in no order',
+		};
+
+		it.each<[string, string[], Record<string, string>, RunOrder]>([
+			['--run-order oldest', ['--run-order', 'oldest'], {}, 'oldest'],
+			['--run-order=shuffled', ['--run-order=shuffled'], {}, 'shuffled'],
+			['SANDBOX_RUN_ORDER=oldest', [], { SANDBOX_RUN_ORDER: 'oldest' }, 'oldest'],
+			['SANDBOX_RUN_ORDER=shuffled', [], { SANDBOX_RUN_ORDER: 'shuffled' }, 'shuffled'],
+			['--run-order newest with SANDBOX_RUN_ORDER=shuffled (the option wins)', ['--run-order', 'newest'], { SANDBOX_RUN_ORDER: 'shuffled' }, 'newest'],
+			['neither (the default)', [], {}, 'newest'],
+			['SANDBOX_RUN_ORDER empty (the default, like the other variables)', [], { SANDBOX_RUN_ORDER: '' }, 'newest'],
+		])('%s: says so at start-up and lists runs in that order', async (_how, args, env, order) => {
+			const { url, output } = await started(spawnCli(args, env));
+			expect(output()).toContain(`${said[order]}\n`);
+			expect(await listedIds(url, task.taskId)).toEqual(inOrder(order, task.ids));
+		});
+
+		it.each<[string, string[], Record<string, string>, string]>([
+			['--run-order random', ['--run-order', 'random'], {}, 'random'],
+			['SANDBOX_RUN_ORDER=Oldest (the orders are lowercase)', [], { SANDBOX_RUN_ORDER: 'Oldest' }, 'Oldest'],
+		])('refuses %s: exits 2 naming the value and the orders there are, without listening', async (_how, args, env, value) => {
+			const { code, stdout, stderr } = await exited(spawnCli(args, env));
+			expect(code).toBe(2);
+			expect(stderr).toBe(`Invalid run order: ${value} (one of newest, oldest, shuffled)\n`);
+			expect(stdout).toBe('');
 		});
 	});
 });
