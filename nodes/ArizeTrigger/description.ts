@@ -74,7 +74,7 @@ export const properties: INodeProperties[] = [
 		...showFor(['ONLINE_TASK_RUN_FAILED']),
 	},
 	{
-		...arizeLocator('Task', 'taskId', 'searchTasks', 'T25saW5lVGFzazo0NTpxUndY'),
+		...arizeLocator('Task', 'taskId', 'searchEvaluationTasks', 'T25saW5lVGFzazo0NTpxUndY'),
 		description: 'An online evaluation task (Template or Code Evaluation); Run Experiment tasks send no such event',
 		hint: `Arize requires ${PERMISSION_NEEDED.ONLINE_TASK}`,
 		...showFor(['ONLINE_TASK_RUN_FAILED'], { taskScope: ['task'] }),

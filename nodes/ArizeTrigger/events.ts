@@ -18,6 +18,14 @@ export const DELIVERED_EVENT_NAMES: string[] = Object.values(EVENTS).map((event)
 
 export type SourceType = 'ONLINE_TASK' | 'SPACE' | 'PROMPT' | 'EVALUATOR';
 
+/** How the errors name each source, followed by its ID. */
+export const SOURCE_NAMES: Record<SourceType, string> = {
+	ONLINE_TASK: 'task',
+	SPACE: 'space',
+	PROMPT: 'prompt',
+	EVALUATOR: 'evaluator',
+};
+
 /**
  * What the API key's user needs in Arize for a subscription on each source (Arize's webhook docs): said in the hints
  * and in the error when Arize answers 403.

@@ -7,7 +7,7 @@ import { arizeApiRequest, arizeApiRequestAllItems, arizePath } from '../shared/t
 import { EVALUATION_TASK_TYPES, normaliseTask } from '../shared/types';
 import type { Subscription } from './choices';
 import { readRegistration } from './choices';
-import { EVENTS, PERMISSION_NEEDED } from './events';
+import { EVENTS, PERMISSION_NEEDED, SOURCE_NAMES } from './events';
 
 /**
  * What the node keeps in its static data: the webhook it registered and the token Arize sends back with every
@@ -176,7 +176,7 @@ async function subscribe(context: IHookFunctions, webhookId: string, subscriptio
 		});
 	} catch (error) {
 		const event = EVENTS[subscription.event].displayName;
-		const source = `${subscription.source_type} ${subscription.source_id}`;
+		const source = `${SOURCE_NAMES[subscription.source_type]} ${subscription.source_id}`;
 		const status = statusOf(error);
 		if (status === 403) {
 			throw explained(

@@ -465,7 +465,7 @@ describe('Arize Trigger: registration errors stop activation with Arize\'s detai
 			expect(error).toBeInstanceOf(NodeApiError);
 			expect(error.message).toBe("You do not have permission 'PROMPT_UPDATE' on this prompt. [HTTP 403]");
 			expect(error.description).toBe(
-				'Prompt Version Labeled on PROMPT UHJvbXB0OjQx needs the PROMPT_UPDATE permission on the prompt for the API ' +
+				'Prompt Version Labeled on prompt UHJvbXB0OjQx needs the PROMPT_UPDATE permission on the prompt for the API ' +
 					"key's user. Ask an Arize admin for it, or use the key of a user who has it.",
 			);
 			expect(api.received.map(({ method, path }) => `${method} ${path}`)).toEqual([
@@ -505,7 +505,7 @@ describe('Arize Trigger: registration errors stop activation with Arize\'s detai
 			const error = (await (await trigger(promptParameters, api.url)).activate().catch((thrown: unknown) => thrown)) as NodeApiError;
 			expect(error.message).toBe('At most 200 webhooks may subscribe to one event and source. [HTTP 422]');
 			expect(error.description).toBe(
-				'Arize refused Prompt Version Labeled on PROMPT UHJvbXB0OjQx. Online Task Run Failed works only for online ' +
+				'Arize refused Prompt Version Labeled on prompt UHJvbXB0OjQx. Online Task Run Failed works only for online ' +
 					'evaluation tasks or a space; Arize allows at most 200 webhooks per event and source.',
 			);
 			expect(api.received.at(-1)).toMatchObject({ method: 'DELETE', path: '/v2/webhooks/V2ViaG9vazoy' });
@@ -572,5 +572,82 @@ describe('Arize Trigger: registration errors stop activation with Arize\'s detai
 		const node = await trigger({ ...taskFailedParameters, ...change });
 		await expect(node.activate()).rejects.toThrow(message);
 		expect(sandbox.requests).toEqual([]);
+	});
+});
+
+describe('Arize Trigger: the token and the API key stay out of registration errors', () => {
+	/** Everything of the error that n8n shows, logs or stores with a failed activation. */
+	const shownOf = (error: NodeApiError) =>
+		[error.message, error.description, error.stack, JSON.stringify(error), JSON.stringify(error.context)].join('\n');
+
+	it('403 when creating the webhook: the token went to Arize in that request only, and the error holds neither it nor the key', async () => {
+		sandbox.faults.inject({ kind: 'html', status: 403 }, { method: 'POST', path: '/v2/webhooks' });
+		const { warnings, stop } = captureWarnings();
+		let error: NodeApiError;
+		try {
+			const node = await trigger({
+				organizationId: locator(ORG),
+				events: ['PROMPT_VERSION_LABELED'],
+				promptId: locator(WEBHOOK_SEED.promptIds.supportAnswer),
+			});
+			error = (await node.activate().catch((thrown: unknown) => thrown)) as NodeApiError;
+			expect(node.savedStaticData).toEqual({});
+		} finally {
+			stop();
+		}
+
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe('Arize answered HTTP 403 without an explanation [HTTP 403]');
+		expect(error.description).toBe(
+			"The API key's user may not manage webhooks in this organization. Ask an Arize organization admin for that " +
+				'permission, or use the key of a user who has it.',
+		);
+		expect(requests().map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual(['POST /v2/webhooks 403']);
+		const sentToken = String((sandbox.requests[0].body as IDataObject).auth_token);
+		expect(sentToken).toMatch(/^Bearer [0-9a-f]{64}$/);
+		const token = sentToken.slice('Bearer '.length);
+
+		const shown = shownOf(error);
+		expect(shown).toContain('HTTP 403');
+		expect(shown).not.toContain(token);
+		expect(shown).not.toContain(API_KEY);
+		expect(warnings).toEqual([]);
+	});
+
+	it('404 on a subscription: the source Arize did not find and what to check; the webhook just created is deleted again', async () => {
+		const missing = 'RXZhbHVhdG9yOjQwNDo=';
+		const node = await trigger({
+			organizationId: locator(ORG),
+			events: ['PROMPT_VERSION_LABELED', 'EVALUATOR_VERSION_CREATED'],
+			promptId: locator(WEBHOOK_SEED.promptIds.supportAnswer),
+			evaluatorId: { __rl: true, mode: 'id', value: missing },
+		});
+		const error = (await node.activate().catch((thrown: unknown) => thrown)) as NodeApiError;
+
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe(`Evaluator '${missing}' was not found, or you do not have access to it. [HTTP 404]`);
+		expect(error.description).toBe(
+			`Arize found no evaluator ${missing} for Evaluator Version Created (or the API key's user cannot see it). Check the choice.`,
+		);
+		const webhookId = String((requests()[1].body as IDataObject).webhook_id);
+		expect(requests().map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual([
+			'POST /v2/webhooks 201',
+			'POST /v2/webhook-subscriptions 201',
+			'POST /v2/webhook-subscriptions 404',
+			`DELETE /v2/webhooks/${enc(webhookId)} 204`,
+		]);
+		expect(requests()[2].body).toEqual({
+			webhook_id: webhookId,
+			source_type: 'EVALUATOR',
+			source_id: missing,
+			event: 'EVALUATOR_VERSION_CREATED',
+		});
+		// Nothing is left in Arize: the webhook is gone, and the prompt's subscription went with it.
+		expect(sandbox.store.webhooks.size).toBe(0);
+		expect(sandbox.store.webhookSubscriptions.size).toBe(0);
+		expect(node.savedStaticData).toEqual({});
+		const token = String((sandbox.requests[0].body as IDataObject).auth_token).slice('Bearer '.length);
+		expect(shownOf(error)).not.toContain(token);
+		expect(shownOf(error)).not.toContain(API_KEY);
 	});
 });

@@ -1,8 +1,17 @@
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { searchList } from '../../shared/methods/listSearch';
+import { searchList, TASK_LIST } from '../../shared/methods/listSearch';
+import { isRunExperiment } from '../../shared/types';
 
-export { searchSpaces, searchTasks } from '../../shared/methods/listSearch';
+export { searchSpaces } from '../../shared/methods/listSearch';
+
+/** Only evaluation tasks: Arize sends Online Task Run Failed for nothing else, and activation refuses the others. */
+export async function searchEvaluationTasks(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
+	return await searchList(this, '/v2/tasks', 'tasks', filter, paginationToken, {
+		...TASK_LIST,
+		include: (task) => !isRunExperiment(task.type),
+	});
+}
 
 export async function searchOrganizations(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 	return await searchList(this, '/v2/organizations', 'organizations', filter, paginationToken, {
@@ -18,6 +27,11 @@ export async function searchPrompts(this: ILoadOptionsFunctions, filter?: string
 
 export async function searchEvaluators(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 	return await searchList(this, '/v2/evaluators', 'evaluators', filter, paginationToken, {
-		describe: (evaluator) => [evaluator.type, evaluator.description].filter(Boolean).join(' · ') || undefined,
+		describe: (evaluator) => [readableType(evaluator.type), evaluator.description].filter(Boolean).join(' · ') || undefined,
 	});
+}
+
+/** An evaluator's type as a person writes it: TEMPLATE → Template. */
+function readableType(type: unknown): string | undefined {
+	return typeof type === 'string' && type ? type.charAt(0) + type.slice(1).toLowerCase() : undefined;
 }

@@ -9,6 +9,8 @@ export interface ListShape {
 	qs?: IDataObject;
 	/** The entries' names, from the whole page (a name may depend on the other entries); default: `name`. */
 	names?: (items: IDataObject[]) => string[];
+	/** Which entries of a page the list shows (a page may then show fewer than it holds); default: all. */
+	include?: (item: IDataObject) => boolean;
 }
 
 /** One page of a lookup list, filtered by the typed text; one request per page the user scrolls to. */
@@ -18,7 +20,7 @@ export async function searchList(
 	listKey: string,
 	filter: string | undefined,
 	paginationToken: string | undefined,
-	{ describe = () => undefined, qs = {}, names = (items) => items.map((item) => String(item.name)) }: ListShape = {},
+	{ describe = () => undefined, qs = {}, names = (items) => items.map((item) => String(item.name)), include = () => true }: ListShape = {},
 ): Promise<INodeListSearchResult> {
 	const page = await arizeApiRequestPage.call(
 		context,
@@ -26,9 +28,10 @@ export async function searchList(
 		MAX_PAGE_SIZE,
 		paginationToken,
 	);
-	const listed = names(page.items);
+	const items = page.items.filter(include);
+	const listed = names(items);
 	return {
-		results: page.items.map((item, i) => ({
+		results: items.map((item, i) => ({
 			name: listed[i],
 			value: String(item.id),
 			description: describe(item),
@@ -38,10 +41,12 @@ export async function searchList(
 }
 
 /** Tasks are named with their type and the end of their ID (see taskLabel.ts): n8n's list shows names only. */
+export const TASK_LIST: ListShape = {
+	names: (tasks) => taskLabels(tasks.map(({ id, name, type }) => ({ id: String(id), name: String(name), type: String(type) }))),
+};
+
 export async function searchTasks(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
-	return await searchList(this, '/v2/tasks', 'tasks', filter, paginationToken, {
-		names: (tasks) => taskLabels(tasks.map(({ id, name, type }) => ({ id: String(id), name: String(name), type: String(type) }))),
-	});
+	return await searchList(this, '/v2/tasks', 'tasks', filter, paginationToken, TASK_LIST);
 }
 
 export async function searchSpaces(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
