@@ -188,7 +188,12 @@ describe('Arize Trigger in n8n (n8n start)', () => {
 			const [summary] = outputItems(execution, 'Get Results') ?? [];
 			// As example 06 (the same task): the sandbox fails about one example run in ten, under the IF's 20 %.
 			expect(outputItems(execution, 'Ship It')).toEqual([
-				{ verdict: 'ship it', results: summary.results, error_rate: summary.error_rate },
+				{
+					verdict: 'ship it',
+					results: summary.results,
+					error_rate: summary.error_rate,
+					text: `The regression experiment passed: ${summary.results} runs, error rate ${((summary.error_rate as number) * 100).toFixed(1)} %. Ship the labeled prompt version.`,
+				},
 			]);
 			expect((await rest.executions(id)).length).toBe(1);
 		} finally {
