@@ -1,6 +1,6 @@
 import type { Pacing } from '../../nodes/shared/transport/pacing';
 import { AUTO_CEILING, AutoPacing, FixedPacing, FORGET_PACE_AFTER_MS } from '../../nodes/shared/transport/pacing';
-import { forgetLearnedPaces, RequestGate, pacingFor } from '../../nodes/shared/transport/requestGate';
+import { forgetLearnedPaces, RequestGate, pacingFor, useRequestGate } from '../../nodes/shared/transport/requestGate';
 
 // The request gate and its pacing as units: how many requests it lets open at once, how that changes with the
 // answers, and when it lets them start. The pacing is handed its times, so its arithmetic is checked exactly; the
@@ -291,18 +291,51 @@ describe('RequestGate with Auto', () => {
 		}
 	});
 
-	it("honours a 429's Retry-After for every request, not just the one refused", async () => {
-		const gate = new RequestGate(new AutoPacing());
-		gate.holdFor(300);
-		const holdEnds = Date.now() + 300;
-		const { pending, startTimes, done } = drive(gate, 6);
-		while (startTimes.length < 6) {
+	/** Sends `count` requests through the gate, answering each fine as it starts; resolves with the first start. */
+	async function firstStart(gate: RequestGate, count: number): Promise<number> {
+		const { pending, startTimes, done } = drive(gate, count);
+		while (startTimes.length < count) {
 			await new Promise((resolve) => setTimeout(resolve, 20));
 			await answerAll(pending, 'fine');
 		}
 		await answerAll(pending, 'fine');
 		await done;
-		expect(Math.min(...startTimes)).toBeGreaterThanOrEqual(holdEnds - 1);
+		return Math.min(...startTimes);
+	}
+
+	it("honours a 429's Retry-After for every request, not just the one refused", async () => {
+		const gate = new RequestGate(new AutoPacing());
+		gate.holdFor(300);
+		const holdEnds = Date.now() + 300;
+		expect(await firstStart(gate, 6)).toBeGreaterThanOrEqual(holdEnds - 1);
+	});
+
+	it("holds every gate of the same credential to a 429's Retry-After (running or started after it), not another credential's", async () => {
+		forgetLearnedPaces();
+		const execution = (credentialId?: string, concurrency: 'auto' | number = 'auto') =>
+			useRequestGate({ getNode: () => ({ credentials: credentialId ? { arizeApi: { id: credentialId, name: 'Arize' } } : {} }) } as never, concurrency, {
+				stopOnFailure: false,
+			});
+		const running = execution('account-a');
+		execution('account-a', 5).holdFor(1000);
+		const holdEnds = Date.now() + 1000;
+		const later = execution('account-a');
+		const starts = async (gate: RequestGate) => await firstStart(gate, 2);
+		const [runningStart, laterStart, otherStart, noCredentialStart] = await Promise.all([
+			starts(running),
+			starts(later),
+			starts(execution('account-b')),
+			starts(execution()),
+		]);
+		expect(runningStart).toBeGreaterThanOrEqual(holdEnds - 1);
+		expect(laterStart).toBeGreaterThanOrEqual(holdEnds - 1);
+		expect(otherStart).toBeLessThan(holdEnds - 500);
+		expect(noCredentialStart).toBeLessThan(holdEnds - 500);
+		// Forgetting what was learnt forgets the hold too.
+		execution('account-a').holdFor(60_000);
+		forgetLearnedPaces();
+		const forgotten = Date.now();
+		expect((await starts(execution('account-a'))) - forgotten).toBeLessThan(1000);
 	});
 });
 

@@ -164,16 +164,23 @@ describe('Trigger: a poll within its budget', () => {
 		expect((await poll(current, 1000)).fired).toEqual([]);
 	});
 
-	withBudget('a 429 whose Retry-After outlasts the budget ends the poll in time; that task is read next poll', async () => {
+	withBudget('a 429 whose Retry-After outlasts the budget ends the poll in time; the first poll after it reads that task', async () => {
 		const tasks = tasksWithHistory(6);
 		const { state } = await poll({});
 		const runs = tasks.map((task) => store().addRun(task.id, { status: 'COMPLETED' }).id);
-		arize.sandbox.faults.inject({ status: 429, retryAfter: 30 }, { method: 'GET', path: /\/runs$/, skip: 2, times: 1 });
+		arize.sandbox.faults.inject({ status: 429, retryAfter: 3 }, { method: 'GET', path: /\/runs$/, skip: 2, times: 1 });
 		const limited = await poll(state, 2000);
+		// The hold began when the 429 was read, during that poll: it ends within 3 s from now.
+		const heldUntil = Date.now() + 3000;
 		expect(limited.error).toBeUndefined();
 		expect(limited.ms).toBeLessThan(2000);
 		expect(limited.fired.length).toBeLessThan(6);
-		const next = await poll(limited.state, 2000);
+		// Arize's Retry-After holds the account, not only the poll that read it: a poll within it sends nothing.
+		arize.sandbox.clearRequests();
+		const held = await poll(limited.state, 2000);
+		expect({ error: held.error, fired: held.fired, sent: arize.sandbox.requests.length }).toEqual({ error: undefined, fired: [], sent: 0 });
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, heldUntil - Date.now())));
+		const next = await poll(held.state, 2000);
 		expect([...limited.fired, ...next.fired].sort()).toEqual([...runs].sort());
 	});
 

@@ -40,7 +40,6 @@ export class RequestsStopped extends Error {
 export class RequestGate {
 	private inFlight = 0;
 	private readonly waiting: Array<() => void> = [];
-	private holdUntil = 0;
 	/** Settles when the request before in line has started (when the pacing spaces requests in time). */
 	private previousTurn: Promise<void> = Promise.resolve();
 	private turnsWaiting = 0;
@@ -51,10 +50,14 @@ export class RequestGate {
 	/** The credential, read once for all requests of the gate (so they line up in the order they were asked for). */
 	private credentials?: Promise<unknown>;
 
-	/** `stopOnFailure`: a request that fails stops the gate for the items after its own (see stop). */
+	/**
+	 * `stopOnFailure`: a request that fails stops the gate for the items after its own (see stop). `hold`: until when
+	 * Arize's last Retry-After holds; shared by the gates of one account (see accountHold).
+	 */
 	constructor(
 		readonly pacing: Pacing,
 		private readonly stopOnFailure = false,
+		private readonly hold: AccountHold = { until: 0 },
 	) {}
 
 	/**
@@ -79,9 +82,12 @@ export class RequestGate {
 		}
 	}
 
-	/** After a 429: no request of this gate starts before `ms` from now (later holds extend, never shorten it). */
+	/**
+	 * After a 429: no request of this gate, nor of another gate of the same account, starts before `ms` from now (later
+	 * holds extend, never shorten it).
+	 */
 	holdFor(ms: number): void {
-		this.holdUntil = Math.max(this.holdUntil, Date.now() + ms);
+		this.hold.until = Math.max(this.hold.until, Date.now() + ms);
 	}
 
 	/**
@@ -104,8 +110,8 @@ export class RequestGate {
 	 * that lasts past the gate's closing time stops the request at once rather than waiting for nothing.
 	 */
 	async waitForHold(context: CancellableContext): Promise<boolean> {
-		if (this.holdUntil >= this.closesAt) throw new RequestsStopped('Not sent: Arize asked to wait past the time left');
-		for (let wait = this.holdUntil - Date.now(); wait > 0; wait = this.holdUntil - Date.now()) {
+		if (this.hold.until >= this.closesAt) throw new RequestsStopped('Not sent: Arize asked to wait past the time left');
+		for (let wait = this.hold.until - Date.now(); wait > 0; wait = this.hold.until - Date.now()) {
 			if (!(await pause(context, wait))) return false;
 		}
 		return !isCancelled(context);
@@ -139,7 +145,7 @@ export class RequestGate {
 	 */
 	private async waitForTurn(context: CancellableContext, itemIndex: number | undefined): Promise<number> {
 		const now = Date.now();
-		if (this.turnsWaiting === 0 && this.pacing.nextStartAt() <= now && this.holdUntil <= now) {
+		if (this.turnsWaiting === 0 && this.pacing.nextStartAt() <= now && this.hold.until <= now) {
 			this.throwIfStopped(itemIndex);
 			this.pacing.started(now);
 			return now;
@@ -151,7 +157,7 @@ export class RequestGate {
 		try {
 			await previous;
 			for (;;) {
-				const startAt = Math.max(this.pacing.nextStartAt(), this.holdUntil);
+				const startAt = Math.max(this.pacing.nextStartAt(), this.hold.until);
 				if (startAt >= this.closesAt) throw new RequestsStopped('Not sent: the time for these requests is up');
 				const wait = startAt - Date.now();
 				if (wait <= 0) break;
@@ -230,9 +236,28 @@ export function pacingFor(concurrency: Concurrency, credentialId?: string): Paci
 	return pacing;
 }
 
-/** Forgets what every Auto pacing learned: the next executions start small again. */
+/** Until when Arize's last Retry-After for an account holds (ms since the epoch). */
+export interface AccountHold {
+	until: number;
+}
+
+/**
+ * The Retry-After of each Arize account, by n8n credential ID: Arize's limits are the account's, so a 429 holds every
+ * execution and poll with that credential (those running at once, and those that start before it has passed).
+ */
+const accountHolds = new Map<string, AccountHold>();
+
+function accountHold(credentialId: string | undefined): AccountHold {
+	if (credentialId === undefined) return { until: 0 };
+	let hold = accountHolds.get(credentialId);
+	if (!hold) accountHolds.set(credentialId, (hold = { until: 0 }));
+	return hold;
+}
+
+/** Forgets what every Auto pacing learned and every Retry-After: the next executions start small and at once. */
 export function forgetLearnedPaces(): void {
 	lastAutoPacing.clear();
+	accountHolds.clear();
 }
 
 /** The gate of this context; created with the default pacing unless `useRequestGate` set one first. */
@@ -252,7 +277,7 @@ export function useRequestGate(
 	options: { stopOnFailure: boolean },
 ): RequestGate {
 	const credentialId = context.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? undefined;
-	const gate = new RequestGate(pacingFor(concurrency, credentialId), options.stopOnFailure);
+	const gate = new RequestGate(pacingFor(concurrency, credentialId), options.stopOnFailure, accountHold(credentialId));
 	gates.set(context, gate);
 	return gate;
 }
