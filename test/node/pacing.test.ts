@@ -1,7 +1,7 @@
 import type { RecordedRequest } from '../../sandbox/index.ts';
 import { AutoPacing, FixedPacing } from '../../nodes/shared/transport/pacing';
 import { RequestGate } from '../../nodes/shared/transport/requestGate';
-import { jsonOf, pollTrigger, runTasksNode, useArize } from '../arize';
+import { jsonOf, n8nLine, pollTrigger, runTasksNode, useArize } from '../arize';
 import { watchGates } from '../harness/gateWatch';
 import { CREATE_TASK_PER_ITEM } from '../taskParameters';
 
@@ -135,6 +135,36 @@ describe('Auto under a rate limit', () => {
 		answeredOnceEach(requests, tasks.map((task) => `${taskPath(task.id)}/runs`));
 		expect(gates.sentWhileHeld(requests)).toEqual(nothingSent);
 	}, 40_000);
+});
+
+describe('Auto under a rate limit, within a poll budget', () => {
+	// n8n 2.41's durable scheduler hands each poll a budget; n8n 1.x has none.
+	const withBudget = n8nLine >= 2 ? it : it.skip;
+
+	withBudget('the learnt rate ends a poll within its budget; the next polls read the rest, and each run fires once', async () => {
+		const tasks = store().addTasks(30);
+		for (const task of tasks) store().addRun(task.id, { status: 'COMPLETED' });
+		const parameters = { watch: 'allTasks', statuses: ['COMPLETED'] };
+		const activation = await pollTrigger(arize.credentials, parameters);
+		expect(activation.error).toBeUndefined();
+		const runs = tasks.map((task) => store().addRun(task.id, { status: 'COMPLETED' }).id);
+
+		// 31 reads at 5 a second take 5 s; a poll of 3 s starts none after 2.4 s, so one poll cannot read them all.
+		arize.sandbox.setRateLimit({ perSecond: 5, burst: 5 });
+		arize.sandbox.clearRequests();
+		watch();
+		const firedByPoll: string[][] = [];
+		let state = activation.staticDataAfterPoll;
+		for (let poll = 0; poll < 8 && firedByPoll.flat().length < runs.length; poll++) {
+			const result = await pollTrigger(arize.credentials, parameters, state, 'trigger', 3000);
+			expect(result.error).toBeUndefined();
+			firedByPoll.push((result.items ?? []).map((item) => item.json.id as string));
+			state = result.staticDataAfterPoll;
+		}
+		expect(firedByPoll[0].length).toBeLessThan(runs.length);
+		expect(firedByPoll.flat().sort()).toEqual([...runs].sort());
+		expect(gates.sentWhileHeld(arize.sandbox.requests)).toEqual(nothingSent);
+	}, 60_000);
 });
 
 describe('Auto from one execution to the next', () => {
