@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import vm from 'node:vm';
 
 import type {
 	IAuthenticateGeneric,
@@ -19,7 +20,7 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError, safeRegex } from 'n8n-workflow';
 
 import { n8nLine, runCredentialTest, runListSearch, runNode, runPoll } from './index';
 
@@ -450,5 +451,20 @@ describe('runCredentialTest', () => {
 				credentials: { apiKey: API_KEY, baseUrl, testPath: '/v1/forbidden' },
 			}),
 		).resolves.toEqual({ status: 'Error', message: 'The key may not read spaces (403).' });
+	});
+});
+
+describe("n8n's safe regex engine", () => {
+	afterEach(() => jest.restoreAllMocks());
+
+	it('runs each expression in a node:vm context as n8n does, with a watchdog of 5 s instead of 250 ms', () => {
+		const runs = jest.spyOn(vm.Script.prototype, 'runInContext');
+		expect(safeRegex.test('^\\s*[A-Za-z0-9+/_=:-]+\\s*$', ' VGFzazo0MDIwMTr+AImh+g== ')).toBe(true);
+		expect(safeRegex.test('^\\s*[A-Za-z0-9+/_=:-]+\\s*$', 'not an id!')).toBe(false);
+		expect(safeRegex.exec('run (\\d+)', 'task run 42')?.[1]).toBe('42');
+		expect(safeRegex.matchAll('a(\\d)', 'a1 b2 a3', '').map((match) => match[1])).toEqual(['1', '3']);
+		expect(safeRegex.replace('a', 'banana', 'g', 'o')).toBe('bonono');
+		expect(safeRegex.split('\\s*,\\s*', 'x , y,z')).toEqual(['x', 'y', 'z']);
+		expect(runs.mock.calls.map(([, options]) => options)).toEqual(Array(6).fill({ timeout: 5000 }));
 	});
 });

@@ -8,6 +8,7 @@
  * process orchestration around them are left out.
  */
 import './env';
+import './regexEngine';
 
 import * as n8nCore from 'n8n-core';
 import { LoadOptionsContext, PollContext, ExecuteContext, RoutingNode, WorkflowExecute } from 'n8n-core';
