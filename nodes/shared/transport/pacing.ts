@@ -32,8 +32,8 @@ export class FixedPacing implements Pacing {
 
 /**
  * The most requests Auto ever has open at once. n8n handles each request and its answer on the execution's one
- * thread; answers that arrive while it is busy wait for it, so a window of W requests takes a round trip plus W times
- * that CPU to turn over. To come close to sending everything at once, the window must reach about twice the requests
+ * thread; answers that arrive while it is busy wait for it, so a window of W requests takes a round trip plus the CPU
+ * of W requests to turn over. To come close to sending everything at once, the window must reach about twice the requests
  * the thread can handle in one round trip, which at the far end of a round trip to Arize's cloud is about this many
  * (BENCHMARKS.md, Request pacing). Beyond that a larger window buys little and only makes a burst bigger.
  */
