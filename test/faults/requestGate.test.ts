@@ -63,16 +63,22 @@ async function answerAll(pending: Pending[], how: 'fine' | 'pushBack' | 'overloa
 }
 
 describe('AutoPacing: the arithmetic', () => {
-	it('starts with 8 at once and doubles with every round trip of fine answers', () => {
+	it('probes with 24 at once, nothing more until all have come back; then opens 72 and triples every round trip', () => {
 		const pacing = new AutoPacing();
+		expect(pacing.window).toBe(24);
+		for (let i = 0; i < 24; i++) pacing.started(0);
+		// Each answer of the probe frees its slot without opening it: the window is what is still in flight.
+		for (let i = 0; i < 23; i++) pacing.answered(0);
+		expect(pacing.window).toBe(1);
+		pacing.answered(0);
 		const windows = [pacing.window];
-		for (let trip = 0; trip < 6; trip++) {
+		for (let trip = 1; trip < 4; trip++) {
 			const window = pacing.window;
 			for (let i = 0; i < window; i++) pacing.started(trip * 100);
 			for (let i = 0; i < window; i++) pacing.answered(trip * 100);
 			windows.push(pacing.window);
 		}
-		expect(windows).toEqual([8, 16, 32, 64, 128, 250, 250]);
+		expect(windows).toEqual([72, 216, 250, 250]);
 		// No push-back yet: requests are not spaced in time.
 		expect(pacing.requestsPerSecond).toBeUndefined();
 		expect(pacing.nextStartAt()).toBe(0);
@@ -89,23 +95,35 @@ describe('AutoPacing: the arithmetic', () => {
 
 	it('a 503 halves the window and spaces nothing in time: Arize is busy, not counting', () => {
 		const pacing = new AutoPacing();
-		for (let i = 0; i < 12; i++) {
+		for (let i = 0; i < 30; i++) {
 			pacing.started(i);
 			pacing.answered(i);
 		}
-		expect(pacing.window).toBe(20);
-		pacing.pushedBack(12, 20, 'overloaded');
-		expect(pacing.window).toBe(10);
+		expect(pacing.window).toBe(84);
+		pacing.pushedBack(30, 40, 'overloaded');
+		expect(pacing.window).toBe(42);
 		expect(pacing.requestsPerSecond).toBeUndefined();
-		// Out of slow start: the window grows by about one a round trip, not twice over.
-		for (let i = 0; i < 10; i++) {
-			pacing.started(30 + i);
-			pacing.answered(30 + i);
+		// Out of slow start: the window grows by about one a round trip, not three times over.
+		for (let i = 0; i < 42; i++) {
+			pacing.started(50 + i);
+			pacing.answered(50 + i);
 		}
-		expect(pacing.window).toBe(10);
-		pacing.started(50);
-		pacing.answered(50);
-		expect(pacing.window).toBe(11);
+		expect(pacing.window).toBe(42);
+		pacing.started(100);
+		pacing.answered(100);
+		expect(pacing.window).toBe(43);
+	});
+
+	it('a push-back during the probe ends it: the window is half the probe, and what is still out adds nothing', () => {
+		const pacing = new AutoPacing();
+		for (let i = 0; i < 24; i++) pacing.started(0);
+		for (let i = 0; i < 10; i++) pacing.answered(0);
+		pacing.pushedBack(0, 60, 'rateLimited');
+		expect(pacing.window).toBe(12);
+		// 24 requests started in the second before the refused one: 24 a second, backed off to 4/5.
+		expect(pacing.requestsPerSecond).toBeCloseTo(19.2, 10);
+		for (let i = 11; i < 24; i++) pacing.answered(0);
+		expect(pacing.window).toBe(12);
 	});
 
 	it('a 429 halves the window and spaces requests at 4/5 of the rate of the second before it', () => {
@@ -134,12 +152,18 @@ describe('AutoPacing: the arithmetic', () => {
 		// Their fine answers do not grow it either; an answer to a request started after the back-off does.
 		pacing.answered(390);
 		expect(pacing.requestsPerSecond).toBe(after.rate);
+		// After the first push-back the rate doubles a second: each fine answer adds 0.7.
 		pacing.started(1600);
 		pacing.answered(1600);
-		expect(pacing.requestsPerSecond).toBeCloseTo(after.rate! + 0.2, 10);
-		// A push-back of a request started after the back-off backs off again, from the lower rate.
+		expect(pacing.requestsPerSecond).toBeCloseTo(after.rate! + 0.7, 10);
+		// A push-back of a request started after the back-off backs off again, from the lower rate...
 		pacing.pushedBack(1600, 1700, 'rateLimited');
-		expect(pacing.requestsPerSecond).toBeLessThan(after.rate!);
+		const second = pacing.requestsPerSecond!;
+		expect(second).toBeLessThan(after.rate!);
+		// ...and from then on the rate grows by a fifth a second: each fine answer adds 0.2.
+		pacing.started(1800);
+		pacing.answered(1800);
+		expect(pacing.requestsPerSecond).toBeCloseTo(second + 0.2, 10);
 	});
 
 	it('never spaces requests more than 2 seconds apart, however hard Arize pushes back', () => {
@@ -167,7 +191,7 @@ describe('AutoPacing: the arithmetic', () => {
 });
 
 describe('AutoPacing: what the next execution with the same credential starts from', () => {
-	/** A pacing that grew to 28 at once, then met a 429 at 80 requests a second. */
+	/** A pacing whose probe met a 429 at 80 requests a second. */
 	function experienced(): AutoPacing {
 		const pacing = new AutoPacing();
 		for (let i = 0; i < 20; i++) pacing.started(i * 10);
@@ -181,35 +205,48 @@ describe('AutoPacing: what the next execution with the same credential starts fr
 
 	it('starts with the window and the rate the last pacing stands at, and goes on from there', () => {
 		const last = experienced();
-		expect(state(last)).toEqual({ window: 14, rate: 64 });
+		expect(state(last)).toEqual({ window: 12, rate: 64 });
 		const next = AutoPacing.continuing(last, 60_000);
-		expect(state(next)).toEqual({ window: 14, rate: 64 });
-		// Past the slow start: a fine answer adds 1/window, a 429 backs off from the learnt rate.
+		expect(state(next)).toEqual({ window: 12, rate: 64 });
+		// No probe, past the slow start: a fine answer grows the rate as it would have grown the last one's, and a 429
+		// backs off from the learnt rate.
 		next.started(60_000);
 		next.answered(60_000);
-		expect(next.requestsPerSecond).toBeCloseTo(64.2, 10);
+		expect(next.requestsPerSecond).toBeCloseTo(64.7, 10);
 		next.pushedBack(60_000, 60_050, 'rateLimited');
-		expect(next.window).toBe(7);
+		expect(next.window).toBe(6);
 	});
 
-	it('in the slow start, goes on doubling from where the last one got to', () => {
+	it('when Arize never pushed back, probes first, then opens the window the last one reached', () => {
 		const last = new AutoPacing();
 		for (let i = 0; i < 100; i++) {
 			last.started(i);
 			last.answered(i);
 		}
+		// 72 after its probe of 24, then 2 more for each of the other 76 answers.
+		expect(last.window).toBe(224);
 		const next = AutoPacing.continuing(last, 1000);
-		expect(next.window).toBe(108);
-		next.started(1000);
-		next.answered(1000);
-		expect(next.window).toBe(109);
+		expect(next.window).toBe(24);
+		for (let i = 0; i < 24; i++) next.started(1000);
+		for (let i = 0; i < 24; i++) next.answered(1000);
+		expect(next.window).toBe(224);
+		// A limit that appeared meanwhile refuses a probe, not a window of 224.
+		const limited = AutoPacing.continuing(last, 1000);
+		for (let i = 0; i < 24; i++) limited.started(1000);
+		limited.pushedBack(1000, 1050, 'rateLimited');
+		expect(limited.window).toBe(12);
+		// An execution that sent nothing, or whose probe is still out, hands on what the one before it learnt.
+		const third = AutoPacing.continuing(AutoPacing.continuing(last, 1000), 2000);
+		expect(third.window).toBe(24);
+		for (let i = 0; i < 24; i++) third.answered(2000);
+		expect(third.window).toBe(224);
 	});
 
 	it(`starts from nothing when the last pacing started nothing for ${FORGET_PACE_AFTER_MS / 60_000} minutes, or there is none`, () => {
 		const last = experienced();
-		const fresh = { window: 8, rate: undefined };
+		const fresh = { window: 24, rate: undefined };
 		// Its last request started at 790.
-		expect(state(AutoPacing.continuing(last, 790 + FORGET_PACE_AFTER_MS - 1))).toEqual({ window: 14, rate: 64 });
+		expect(state(AutoPacing.continuing(last, 790 + FORGET_PACE_AFTER_MS - 1))).toEqual({ window: 12, rate: 64 });
 		expect(state(AutoPacing.continuing(last, 790 + FORGET_PACE_AFTER_MS))).toEqual(fresh);
 		expect(state(AutoPacing.continuing(undefined, 0))).toEqual(fresh);
 	});
@@ -221,26 +258,40 @@ describe('AutoPacing: what the next execution with the same credential starts fr
 			first.started(Date.now());
 			first.answered(Date.now());
 		}
-		expect((pacingFor('auto', 'credential-a') as AutoPacing).window).toBe(48);
-		expect((pacingFor('auto', 'credential-b') as AutoPacing).window).toBe(8);
-		expect((pacingFor('auto') as AutoPacing).window).toBe(8);
+		// The window each opens after its probe of 24: credential-a's first reached 72 + 2 × 16.
+		const afterProbe = (pacing: Pacing) => {
+			for (let i = 0; i < 24; i++) (pacing as AutoPacing).answered(Date.now());
+			return pacing.window;
+		};
+		expect(afterProbe(pacingFor('auto', 'credential-a'))).toBe(104);
+		expect(afterProbe(pacingFor('auto', 'credential-b'))).toBe(72);
+		expect(afterProbe(pacingFor('auto'))).toBe(72);
 		expect(pacingFor(5, 'credential-a').window).toBe(5);
 		forgetLearnedPaces();
-		expect((pacingFor('auto', 'credential-a') as AutoPacing).window).toBe(8);
+		expect(afterProbe(pacingFor('auto', 'credential-a'))).toBe(72);
 	});
 });
 
 describe('RequestGate with Auto', () => {
-	it('lets 8 requests open first, then twice as many with every round of fine answers, in input order', async () => {
+	it('lets 24 requests open first and no more until all have come back, then 72, then three times as many a round, in input order', async () => {
 		const gate = new RequestGate(new AutoPacing());
 		const { pending, started, done } = drive(gate, 500);
+		await settle();
+		expect(pending).toHaveLength(24);
+		// Half the probe back: the freed slots stay shut.
+		for (const request of pending.slice(0, 12)) request.fine();
+		await settle();
+		expect(pending).toHaveLength(12);
+		expect(started).toHaveLength(24);
+		await answerAll(pending, 'fine');
 		const inFlight: number[] = [];
-		for (let round = 0; round < 5; round++) {
+		for (let round = 0; round < 3; round++) {
 			await settle();
 			inFlight.push(pending.length);
 			await answerAll(pending, 'fine');
 		}
-		expect(inFlight).toEqual([8, 16, 32, 64, 128]);
+		// The last round is what is left: 500 − 24 − 72 − 216.
+		expect(inFlight).toEqual([72, 216, 188]);
 		while (pending.length) await answerAll(pending, 'fine');
 		await done;
 		expect(started).toEqual(Array.from({ length: 500 }, (_, index) => index));
@@ -248,18 +299,18 @@ describe('RequestGate with Auto', () => {
 
 	it('a 429 halves how many are open at once; errors thrown neither grow nor shrink it', async () => {
 		const gate = new RequestGate(new AutoPacing());
-		const { pending, done } = drive(gate, 200);
-		for (let round = 0; round < 3; round++) {
+		const { pending, done } = drive(gate, 400);
+		for (let round = 0; round < 2; round++) {
 			await settle();
 			await answerAll(pending, 'fine');
 		}
 		await settle();
-		expect(pending).toHaveLength(64);
-		// One push-back among the 64; the rest of that burst answers fine, which the gate does not count as news.
+		expect(pending).toHaveLength(216);
+		// One push-back among the 216; the rest of that burst answers fine, which the gate does not count as news.
 		pending[0].pushBack();
 		await answerAll(pending, 'fine');
-		expect(gate.pacing.window).toBe(32);
-		expect(pending.length).toBeLessThanOrEqual(32);
+		expect(gate.pacing.window).toBe(108);
+		expect(pending.length).toBeLessThanOrEqual(108);
 		const windowBefore = gate.pacing.window;
 		await answerAll(pending, 'fail');
 		expect(gate.pacing.window).toBe(windowBefore);

@@ -182,7 +182,7 @@ describe('Auto from one execution to the next', () => {
 	}
 	afterEach(() => jest.restoreAllMocks());
 
-	it('the next execution with the same credential, of either node, starts where the last one stands', async () => {
+	it('the next execution with the same credential, of either node, goes on from what the last one learnt', async () => {
 		const tasks = store().addTasks(100);
 		for (const task of tasks.slice(0, 3)) store().addRun(task.id, { status: 'COMPLETED' });
 		const input = tasks.map(({ id }) => ({ id }));
@@ -193,11 +193,13 @@ describe('Auto from one execution to the next', () => {
 			expect(error).toBeUndefined();
 			expect(items.map((item) => item.json.id)).toEqual(tasks.map((task) => task.id));
 		}
-		// The first started at 8 and grew by one with each of its 100 fine answers; the second started there.
+		// Both start with a probe of 24. The first then opened 72 and grew by 2 with each of its other 76 fine answers,
+		// to 224; the second, its probe back, opened those 224 at once and grew on to the ceiling.
 		expect(created.map(({ start }) => start)).toEqual([
-			{ window: 8, rate: undefined },
-			{ window: 108, rate: undefined },
+			{ window: 24, rate: undefined },
+			{ window: 24, rate: undefined },
 		]);
+		expect(created.map(({ pacing }) => pacing.window)).toEqual([224, 250]);
 
 		// Under a limit the next execution starts at the learnt rate, not with another burst, and a trigger poll with
 		// the same credential goes on from there too.
@@ -210,5 +212,29 @@ describe('Auto from one execution to the next', () => {
 		const poll = await pollTrigger(arize.credentials, { watch: 'allTasks', statuses: ['COMPLETED'] });
 		expect(poll.error).toBeUndefined();
 		expect(created[3].start).toEqual(learnt);
+	}, 40_000);
+
+	it('a limit that appears after executions that met none refuses the next execution\'s probe, not the window it learnt', async () => {
+		const tasks = store().addTasks(100);
+		const input = tasks.map(({ id }) => ({ id }));
+		arize.sandbox.setLatency(5, 15);
+		const created = watchNewPacings();
+		expect((await runTasksNode(arize.credentials, getTask, { input })).error).toBeUndefined();
+		expect(created[0].pacing.window).toBe(224);
+
+		arize.sandbox.clearRequests();
+		arize.sandbox.setRateLimit({ perSecond: 20, burst: 5 });
+		watch();
+		const { items, error } = await runTasksNode(arize.credentials, getTask, { input });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(tasks.map((task) => task.id));
+		const requests = arize.sandbox.requests;
+		// Nothing beyond the probe of 24 reached Arize before all of it was answered, 429s among them.
+		const received = [...requests].sort((a, b) => a.receivedAt - b.receivedAt);
+		const probe = received.slice(0, 24);
+		expect(probe.some((request) => request.status === 429)).toBe(true);
+		expect(received[24].receivedAt).toBeGreaterThanOrEqual(Math.max(...probe.map((request) => request.answeredAt!)));
+		answeredOnceEach(requests, tasks.map((task) => taskPath(task.id)));
+		expect(gates.sentWhileHeld(requests)).toEqual(nothingSent);
 	}, 40_000);
 });
