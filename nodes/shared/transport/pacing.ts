@@ -61,8 +61,9 @@ const RATE_WINDOW_MS = 1000;
  */
 const RATE_GROWTH_PER_SECOND = 0.2;
 /**
- * ...except after the first push-back: that estimate counts an execution's first round trips as a whole second (see
- * pushedBack), usually well below the limit, so the rate doubles a second until Arize pushes back again.
+ * ...except between the first 429 and the second: the first estimate counts an execution's first round trips as a
+ * whole second (see pushedBack), usually well below the limit, so the rate doubles a second until the limit answers
+ * again.
  */
 const FIRST_RATE_GROWTH_PER_SECOND = 0.7;
 /** Never slower than one request every 2 seconds: Arize's own Retry-After paces anything slower. */
@@ -110,7 +111,7 @@ export class AutoPacing implements Pacing {
 			pacing.slowStart = false;
 			pacing.size = previous.size;
 			pacing.rate = previous.rate;
-			pacing.pushBacks = previous.pushBacks;
+			pacing.rateLimitsMet = previous.rateLimitsMet;
 		}
 		return pacing;
 	}
@@ -124,7 +125,8 @@ export class AutoPacing implements Pacing {
 	private slowStart = true;
 	/** Requests per second once Arize has pushed back; undefined: no spacing in time. */
 	private rate: number | undefined;
-	private pushBacks = 0;
+	/** How many times a 429 has set the rate. */
+	private rateLimitsMet = 0;
 	private lastStart = Number.NEGATIVE_INFINITY;
 	private backedOffAt = Number.NEGATIVE_INFINITY;
 	/** Start times of the requests of the last RATE_WINDOW_MS, oldest first. */
@@ -160,7 +162,7 @@ export class AutoPacing implements Pacing {
 			return;
 		}
 		this.size = Math.min(AUTO_CEILING, this.size + (this.slowStart ? SLOW_START_GROWTH : 1 / this.size));
-		if (this.rate !== undefined) this.rate += this.pushBacks > 1 ? RATE_GROWTH_PER_SECOND : FIRST_RATE_GROWTH_PER_SECOND;
+		if (this.rate !== undefined) this.rate += this.rateLimitsMet > 1 ? RATE_GROWTH_PER_SECOND : FIRST_RATE_GROWTH_PER_SECOND;
 	}
 
 	pushedBack(sentAt: number, at: number, why: PushBack): void {
@@ -171,7 +173,7 @@ export class AutoPacing implements Pacing {
 		this.size = Math.max(1, this.size * WINDOW_BACKOFF);
 		// An overloaded Arize needs fewer requests at once; only a rate limit says how many a second it takes.
 		if (why === 'overloaded') return;
-		this.pushBacks++;
+		this.rateLimitsMet++;
 		const started = this.recentStarts.filter((time) => time > sentAt - RATE_WINDOW_MS && time <= sentAt).length;
 		const measured = (started * 1000) / RATE_WINDOW_MS;
 		this.rate = Math.max(MIN_RATE, Math.min(this.rate ?? measured, measured) * RATE_BACKOFF);
