@@ -93,11 +93,9 @@ describe('store helpers', () => {
 		expect(store.addTask({ type: 'RUN_EXPERIMENT', name: 'bare', dataset_id: SEED.datasetId }).run_configuration).toBeNull();
 	});
 
-	it('addTasks inserts numbered tasks quickly (250 well under budget)', () => {
+	it('addTasks inserts numbered tasks', () => {
 		const store = createStore();
-		const started = performance.now();
 		const tasks = store.addTasks(250);
-		expect(performance.now() - started).toBeLessThan(250);
 		expect(tasks).toHaveLength(250);
 		expect(tasks[0].name).toBe('Bulk task 0001');
 		expect(tasks[249].name).toBe('Bulk task 0250');

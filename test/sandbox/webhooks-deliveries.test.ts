@@ -194,16 +194,15 @@ describe('webhook deliveries', () => {
 			hook.receiver.answers.push('hang');
 			ctx.sandbox.setRunDurationMs(0);
 			await ctx.api.patch(`/v2/tasks/${enc(TASK)}`, { query_filter: "status_code = 'ERROR" });
-			const started = Date.now();
 			const triggered = await ctx.api.post(`/v2/tasks/${enc(TASK)}/trigger`, {
 				data_start_time: '2026-11-20T00:00:00Z',
 				data_end_time: '2026-11-21T00:00:00Z',
 			});
 			const run = await ctx.api.get(`/v2/task-runs/${enc(triggered.body.id)}`);
 			expect(run.body.status).toBe('FAILED');
-			expect(Date.now() - started).toBeLessThan(500);
 			while (hook.receiver.received.length === 0) await sleep(5);
-			// The endpoint has the delivery and has not answered: nothing is recorded as sent yet.
+			// The endpoint has the delivery and has not answered: nothing is recorded as sent yet (a trigger that waited for
+			// it would have come back only once the delivery timed out and was recorded).
 			expect(ctx.sandbox.webhooks.deliveries).toEqual([]);
 			ctx.sandbox.webhooks.setRetryDelaysMs([]);
 			await ctx.sandbox.webhooks.idle();
