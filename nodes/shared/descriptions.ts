@@ -17,6 +17,11 @@ export const taskTypeOptions: INodePropertyOptions[] = [
 	},
 ];
 
+/** An Arize enum value as people read it: COMPLETED → Completed. */
+export function enumName(value: string): string {
+	return value.charAt(0) + value.slice(1).toLowerCase();
+}
+
 /** "Select a task...", "Select an AI integration...": an acronym keeps its case, and a vowel takes "an". */
 function listPlaceholder(displayName: string): string {
 	const noun = displayName.replace(/\b[A-Z][a-z]+\b/g, (word) => word.toLowerCase());

@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
+import { enumName } from '../../shared/descriptions';
 import { searchList, TASK_LIST } from '../../shared/methods/listSearch';
 import { isRunExperiment } from '../../shared/types';
 
@@ -27,11 +28,8 @@ export async function searchPrompts(this: ILoadOptionsFunctions, filter?: string
 
 export async function searchEvaluators(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string) {
 	return await searchList(this, '/v2/evaluators', 'evaluators', filter, paginationToken, {
-		describe: (evaluator) => [readableType(evaluator.type), evaluator.description].filter(Boolean).join(' · ') || undefined,
+		// Its type as a word (TEMPLATE → Template), then its description.
+		describe: (evaluator) =>
+			[evaluator.type ? enumName(String(evaluator.type)) : undefined, evaluator.description].filter(Boolean).join(' · ') || undefined,
 	});
-}
-
-/** An evaluator's type as a person writes it: TEMPLATE → Template. */
-function readableType(type: unknown): string | undefined {
-	return typeof type === 'string' && type ? type.charAt(0) + type.slice(1).toLowerCase() : undefined;
 }

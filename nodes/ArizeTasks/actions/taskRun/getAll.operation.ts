@@ -1,16 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { taskLocator } from '../../../shared/descriptions';
+import { enumName, taskLocator } from '../../../shared/descriptions';
 import { arizeApiRequestAllItems, arizePath } from '../../../shared/transport';
 import { normaliseTaskRun } from '../../../shared/types';
 import { getLimit, getTaskId, returnAllOrLimit } from '../common';
 import { simplifyProperties, simplifyTaskRun, wantsSimplified } from '../simplify';
 
-const statusOptions = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].map((status) => ({
-	name: status.charAt(0) + status.slice(1).toLowerCase(),
-	value: status,
-}));
+const statusOptions = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'].map((status) => ({ name: enumName(status), value: status }));
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['taskRun'], operation: ['getAll'] } },
