@@ -20,8 +20,8 @@ export interface ApiClient {
 	delete(path: string): Promise<ApiResponse>;
 }
 
-/** `key: null` sends no Authorization header. */
-export function apiClient(sandbox: Sandbox, key: string | null = DEFAULT_API_KEY): ApiClient {
+/** A client of the sandbox at `url` (one started in the test, or a CLI's); `key: null` sends no Authorization header. */
+export function apiClient({ url }: Pick<Sandbox, 'url'>, key: string | null = DEFAULT_API_KEY): ApiClient {
 	const call = async (
 		method: string,
 		path: string,
@@ -35,7 +35,7 @@ export function apiClient(sandbox: Sandbox, key: string | null = DEFAULT_API_KEY
 			headers['Content-Type'] = 'application/json';
 			payload = JSON.stringify(body);
 		}
-		const response = await fetch(sandbox.url + path, { method, headers, body: payload });
+		const response = await fetch(url + path, { method, headers, body: payload });
 		const text = await response.text();
 		const type = response.headers.get('content-type') ?? '';
 		return {

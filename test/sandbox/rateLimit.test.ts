@@ -1,7 +1,7 @@
 import { RateLimit } from '../../sandbox/rateLimit.ts';
-import { DEFAULT_API_KEY, startSandbox } from '../../sandbox/index.ts';
+import { startSandbox } from '../../sandbox/index.ts';
 import { exited, started, useSandboxCli } from './cli.ts';
-import { useSandbox } from './helpers.ts';
+import { apiClient, useSandbox } from './helpers.ts';
 
 // The sandbox's rate limit: a token bucket in front of the whole API. The bucket's arithmetic is checked with the
 // times handed in; over HTTP, what a client sees (429, Retry-After in whole seconds, problem+json) and what the
@@ -99,10 +99,9 @@ it('startSandbox refuses a rate limit of 0', async () => {
 describe('node sandbox/cli.ts --rate-limit, --rate-burst and their variables', () => {
 	const cli = useSandboxCli();
 	const statuses = async (url: string, count: number) => {
+		const api = apiClient({ url });
 		const answers: number[] = [];
-		for (let i = 0; i < count; i++) {
-			answers.push((await fetch(`${url}/v2/spaces?limit=1`, { headers: { authorization: `Bearer ${DEFAULT_API_KEY}` } })).status);
-		}
+		for (let i = 0; i < count; i++) answers.push((await api.get('/v2/spaces?limit=1')).status);
 		return answers;
 	};
 

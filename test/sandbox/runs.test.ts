@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { createStore, DEFAULT_API_KEY, encodeId, RUN_ORDERS, SEED, startSandbox } from '../../sandbox/index.ts';
+import { createStore, encodeId, RUN_ORDERS, SEED, startSandbox } from '../../sandbox/index.ts';
 import type { RunOrder, Sandbox, Store, Task } from '../../sandbox/index.ts';
 import { DataFile } from '../../sandbox/persistence.ts';
 import { exited, started, useSandboxCli } from './cli.ts';
-import { enc, expectProblem, sleep, useSandbox } from './helpers.ts';
+import { apiClient, enc, expectProblem, readAllPages, sleep, useSandbox } from './helpers.ts';
 
 // TaskRun, list runs, get run, cancel; run progression and the store's run helpers.
 
@@ -350,19 +350,8 @@ describe('the run order chosen at start-up', () => {
 
 	/** Every page of GET /v2/tasks/{id}/runs, 3 runs a page, as any client reads them. */
 	async function listedIds(url: string, taskId: string): Promise<string[]> {
-		const ids: string[] = [];
-		let cursor: string | undefined;
-		do {
-			const next = cursor ? `&cursor=${enc(cursor)}` : '';
-			const response = await fetch(`${url}/v2/tasks/${enc(taskId)}/runs?limit=3${next}`, {
-				headers: { authorization: `Bearer ${DEFAULT_API_KEY}` },
-			});
-			expect(response.status).toBe(200);
-			const body = (await response.json()) as { task_runs: Array<{ id: string }>; pagination: { next_cursor?: string } };
-			ids.push(...body.task_runs.map((run) => run.id));
-			cursor = body.pagination.next_cursor;
-		} while (cursor);
-		return ids;
+		const { items } = await readAllPages(apiClient({ url }), `/v2/tasks/${enc(taskId)}/runs`, 'task_runs', 3);
+		return items.map((run) => run.id);
 	}
 
 	describe('startSandbox({ runOrder })', () => {
