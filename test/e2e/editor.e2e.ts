@@ -5,7 +5,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 
 import { createStore } from '../../sandbox/index.ts';
 import type { Step } from './lib/editor';
-import { EDITOR_TIMEOUT, openEditor } from './lib/editor';
+import { EDITOR_TIMEOUT, noDropdownOpen, openDropdowns, openEditor, pickOption } from './lib/editor';
 import { env, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { N8nRest } from './lib/n8nRest';
 import { recordedRequests, runsOf } from './lib/sandbox';
@@ -39,37 +39,10 @@ afterAll(async () => {
 	await context?.close();
 });
 
-const openDropdowns = () => page.locator('.el-select-dropdown:visible');
-
-/** Waits until no dropdown is open (one that is closing still counts: its options are still in the page). */
-async function noDropdownOpen(): Promise<void> {
-	await waitFor('the open dropdown to close', async () => ((await openDropdowns().count()) === 0 ? true : undefined), TIMEOUT, 100);
-}
-
-/** Picks `label` in the dropdown just opened (an option's first line is its name; a description may follow). */
-async function pickOption(label: string): Promise<void> {
-	const options = openDropdowns().locator('.el-select-dropdown__item');
-	let seen: string[] = [];
-	const option = await waitFor(
-		`the option "${label}"`,
-		async () => {
-			seen = (await options.allInnerTexts()).map((text) => text.split('\n')[0].trim());
-			const index = seen.indexOf(label);
-			return index < 0 ? undefined : options.nth(index);
-		},
-		TIMEOUT,
-		100,
-	).catch(() => {
-		throw new Error(`No option "${label}" in the open dropdown (has: ${seen.join(' | ') || 'nothing'})`);
-	});
-	await option.click();
-	await noDropdownOpen();
-}
-
 async function selectParameter(name: string, label: string, scope: Page | Locator = page): Promise<void> {
-	await noDropdownOpen();
+	await noDropdownOpen(page);
 	await scope.getByTestId(`parameter-input-${name}`).click();
-	await pickOption(label);
+	await pickOption(page, label);
 }
 
 /** The names of the node parameters shown in the open node's panel, in order. */
@@ -252,7 +225,7 @@ describe('the n8n editor with Arize Tasks (headless Chromium)', () => {
 			);
 			// Nothing focused, no tip or dropdown open: a click on the (already active) Parameters tab.
 			await page.getByTestId('tab-params').click();
-			await noDropdownOpen();
+			await noDropdownOpen(page);
 			if (process.env.E2E_UPDATE_DOCS_SCREENSHOT === '1' || !existsSync(env.docsScreenshot)) {
 				mkdirSync(path.dirname(env.docsScreenshot), { recursive: true });
 				await page.screenshot({ path: env.docsScreenshot });
@@ -347,14 +320,14 @@ describe('the n8n editor with Arize Tasks (headless Chromium)', () => {
 
 	it('Create: the Evaluator list offers only the evaluators of the Task Type, with the variables a template expects', async () => {
 		const evaluatorOptions = async (): Promise<string[]> => {
-			await noDropdownOpen();
+			await noDropdownOpen(page);
 			await page.getByTestId('parameter-input-evaluatorId').locator('input').first().click();
-			const options = openDropdowns().locator('.el-select-dropdown__item');
+			const options = openDropdowns(page).locator('.el-select-dropdown__item');
 			let seen = '';
 			const texts = await waitFor(
 				'the evaluator list',
 				async () => {
-					seen = (await openDropdowns().allInnerTexts()).join(' | ');
+					seen = (await openDropdowns(page).allInnerTexts()).join(' | ');
 					const listed = (await options.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
 					return listed.length > 0 && !listed.some((text) => /loading/i.test(text)) ? listed : undefined;
 				},
@@ -364,7 +337,7 @@ describe('the n8n editor with Arize Tasks (headless Chromium)', () => {
 				throw new Error(`${error.message}; open dropdowns showed: ${seen || 'none'}`);
 			});
 			await page.keyboard.press('Escape');
-			await noDropdownOpen();
+			await noDropdownOpen(page);
 			return texts;
 		};
 		await step('create-evaluators-template', async () => {

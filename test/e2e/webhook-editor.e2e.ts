@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { SEED } from '../../sandbox/seed.ts';
 import { ORG, PROMPT, promptLabeledTrigger, webhooksOfOrg } from './lib/arizeWebhooks';
 import type { Step } from './lib/editor';
-import { EDITOR_TIMEOUT, openEditor } from './lib/editor';
+import { EDITOR_TIMEOUT, openDropdowns, openEditor, pickOption } from './lib/editor';
 import { env, SANDBOX_CREDENTIAL_ID, waitFor } from './lib/env';
 import { N8nRest } from './lib/n8nRest';
 import { setTestOutage } from './lib/sandbox';
@@ -49,21 +49,6 @@ async function expectListed(name: string, expected: string[]): Promise<void> {
 	await page.keyboard.press('Escape');
 }
 
-/** Picks `label` in the dropdown just opened (an option's first line is its name; a description may follow). */
-async function pickOption(label: string): Promise<void> {
-	const options = page.locator('.el-select-dropdown:visible .el-select-dropdown__item');
-	const option = await waitFor(
-		`the option "${label}"`,
-		async () => {
-			const index = (await options.allInnerTexts()).findIndex((text) => text.split('\n')[0].trim() === label);
-			return index < 0 ? undefined : options.nth(index);
-		},
-		TIMEOUT,
-		100,
-	);
-	await option.click();
-}
-
 describe('the n8n editor with the Arize Trigger (headless Chromium)', () => {
 	it('shows the five events and the prompt and organization lists; Listen for test event receives the sandbox\'s test delivery', async () => {
 		const rest = await N8nRest.login();
@@ -86,7 +71,7 @@ describe('the n8n editor with the Arize Trigger (headless Chromium)', () => {
 
 		await step('events', async () => {
 			await page.getByTestId('parameter-input-events').click();
-			const options = page.locator('.el-select-dropdown:visible .el-select-dropdown__item');
+			const options = openDropdowns(page).locator('.el-select-dropdown__item');
 			const names = await waitFor(
 				'the event list',
 				async () => {
@@ -182,7 +167,7 @@ describe('the n8n editor with the Arize Trigger (headless Chromium)', () => {
 
 		await step('lists-space', async () => {
 			await page.getByTestId('parameter-input-taskScope').click();
-			await pickOption('Every Evaluation Task in a Space');
+			await pickOption(page, 'Every Evaluation Task in a Space');
 			await page.getByTestId('resource-locator-taskId').waitFor({ state: 'detached' });
 			await expectListed('spaceId', ['Production Evals']);
 			await page.getByTestId('resource-locator-spaceId').getByTestId('rlc-input').click();
@@ -193,7 +178,7 @@ describe('the n8n editor with the Arize Trigger (headless Chromium)', () => {
 		await step('lists-evaluator-by-id', async () => {
 			const evaluator = page.getByTestId('resource-locator-evaluatorId');
 			await evaluator.getByTestId('rlc-mode-selector').click();
-			await pickOption('By ID');
+			await pickOption(page, 'By ID');
 			await evaluator.getByTestId('rlc-input').fill(SEED.evaluatorIds.relevance);
 			await page.getByTestId('tab-params').click();
 			await expect(evaluator.getByTestId('rlc-input').inputValue()).resolves.toBe(SEED.evaluatorIds.relevance);

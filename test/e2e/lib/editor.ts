@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { chromium, selectors } from 'playwright-core';
 
-import { env } from './env';
+import { env, waitFor } from './env';
 
 /** How long an element may take to show (n8n's editor is slower on a loaded machine than anywhere else). */
 export const EDITOR_TIMEOUT = 20_000;
@@ -48,3 +48,31 @@ export async function openEditor(prefix: string): Promise<{ context: BrowserCont
 
 /** Runs one step of a check; when it throws, the screen at that moment is saved before the error goes on. */
 export type Step = <T>(name: string, action: () => Promise<T>) => Promise<T>;
+
+/** The dropdowns open in the page. */
+export const openDropdowns = (page: Page) => page.locator('.el-select-dropdown:visible');
+
+/** Waits until no dropdown is open (one that is closing still counts: its options are still in the page). */
+export async function noDropdownOpen(page: Page): Promise<void> {
+	await waitFor('the open dropdown to close', async () => ((await openDropdowns(page).count()) === 0 ? true : undefined), EDITOR_TIMEOUT, 100);
+}
+
+/** Picks `label` in the dropdown just opened (an option's first line is its name; a description may follow). */
+export async function pickOption(page: Page, label: string): Promise<void> {
+	const options = openDropdowns(page).locator('.el-select-dropdown__item');
+	let seen: string[] = [];
+	const option = await waitFor(
+		`the option "${label}"`,
+		async () => {
+			seen = (await options.allInnerTexts()).map((text) => text.split('\n')[0].trim());
+			const index = seen.indexOf(label);
+			return index < 0 ? undefined : options.nth(index);
+		},
+		EDITOR_TIMEOUT,
+		100,
+	).catch(() => {
+		throw new Error(`No option "${label}" in the open dropdown (has: ${seen.join(' | ') || 'nothing'})`);
+	});
+	await option.click();
+	await noDropdownOpen(page);
+}
