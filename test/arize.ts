@@ -96,3 +96,24 @@ export const summary = ({ method, path, query }: RecordedRequest) => ({ method, 
 
 /** Requests that reached the node's routes (fault-injected ones included). */
 export const jsonOf = (items: Array<{ json: IDataObject }>) => items.map((item) => item.json);
+
+/**
+ * Cancels an execution while it waits for its runs: 200 ms after the sandbox answered its `triggers` POSTs (however
+ * long they took on a busy machine), well before the first poll, due a second later. Pass `signal` to the run, and
+ * call `stop()` after it.
+ */
+export function cancelWhileWaiting(sandbox: Sandbox, triggers: number) {
+	const abort = new AbortController();
+	let triggersAnsweredAt = Number.POSITIVE_INFINITY;
+	const timer = setInterval(() => {
+		const answered = sandbox.requests.filter((request) => request.method === 'POST' && request.answeredAt !== undefined);
+		if (answered.length >= triggers) triggersAnsweredAt = Math.max(...answered.map((request) => request.answeredAt!));
+		if (Date.now() >= triggersAnsweredAt + 200) abort.abort();
+	}, 10);
+	return {
+		signal: abort.signal,
+		stop: () => clearInterval(timer),
+		/** When the last of the POSTs was answered (ms since the epoch). */
+		triggersAnsweredAt: () => triggersAnsweredAt,
+	};
+}

@@ -1,7 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import type { RecordedRequest } from '../../sandbox/index.ts';
-import { jsonOf, runTasksNode, useArize } from '../arize';
+import { AutoPacing, FixedPacing } from '../../nodes/shared/transport/pacing';
+import { RequestGate } from '../../nodes/shared/transport/requestGate';
+import { cancelWhileWaiting, jsonOf, runTasksNode, useArize } from '../arize';
+import { watchGates } from '../harness/gateWatch';
 import { CREATE_TASK_PER_ITEM } from '../taskParameters';
 
 // Items side by side through one request gate per execution: the bound holds, order and pairing hold, failures
@@ -144,30 +146,26 @@ describe('Items in parallel: failures', () => {
 });
 
 describe('Items in parallel: one rate-limit gate', () => {
-	/**
-	 * When no request may reach Arize after a 429 with Retry-After `seconds`: from when the node has surely read the
-	 * answer (the node needs some milliseconds per request, more on a loaded machine) until a little before it ends.
-	 */
-	const holds = (requests: RecordedRequest[], seconds: number) =>
-		requests
-			.filter((request) => request.status === 429)
-			.map((limited) => ({ from: limited.answeredAt! + 200, to: limited.answeredAt! + seconds * 1000 - 100 }));
-
 	it('a 429 storm: no request starts inside a Retry-After window, then all items succeed', async () => {
 		const tasks = store().addTasks(20);
 		arize.sandbox.setLatency(10);
 		arize.sandbox.faults.inject({ status: 429, retryAfter: 1 }, { method: 'GET', skip: 3, times: 3 });
-		const { items, error } = await runTasksNode(arize.credentials, getTask(inParallel(5)), {
-			input: tasks.map(({ id }) => ({ id })),
-		});
+		// The holds as the node set them, from when it read each 429 (test/harness/gateWatch.ts).
+		const gates = watchGates(RequestGate, [AutoPacing, FixedPacing]);
+		let run: Awaited<ReturnType<typeof runTasksNode>>;
+		try {
+			run = await runTasksNode(arize.credentials, getTask(inParallel(5)), { input: tasks.map(({ id }) => ({ id })) });
+		} finally {
+			gates.stop();
+		}
+		const { items, error } = run;
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.id)).toEqual(tasks.map((task) => task.id));
 
 		const requests = arize.sandbox.requests;
 		expect(requests.filter((request) => request.status === 429)).toHaveLength(3);
-		for (const { from, to } of holds(requests, 1)) {
-			expect(requests.filter((request) => request.receivedAt > from && request.receivedAt < to)).toEqual([]);
-		}
+		expect(gates.holds).toHaveLength(3);
+		expect(gates.sentWhileHeld(requests)).toEqual({ started: [], received: [] });
 		expect(arize.sandbox.maxInFlight).toBeLessThanOrEqual(5);
 	});
 
@@ -244,17 +242,16 @@ describe('Items in parallel: Trigger Run with Wait for Completion', () => {
 	it('cancelling the execution stops every wait', async () => {
 		const tasks = store().addTasks(4);
 		arize.sandbox.setRunDurationMs(60_000);
-		const abort = new AbortController();
-		const timer = setTimeout(() => abort.abort(), 300);
+		const cancel = cancelWhileWaiting(arize.sandbox, 4);
 		const { items, error } = await runTasksNode(arize.credentials, triggerAndWait, {
 			input: tasks.map(({ id }) => ({ id })),
-			abortSignal: abort.signal,
+			abortSignal: cancel.signal,
 		});
-		clearTimeout(timer);
+		cancel.stop();
 		expect(items).toEqual([]);
 		expect(error?.message).toMatch(/^Stopped waiting for run .+: the execution was cancelled$/);
 		const sent = arize.sandbox.requests.length;
-		await new Promise((resolve) => setTimeout(resolve, 1300));
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, cancel.triggersAnsweredAt() + 1300 - Date.now())));
 		expect(arize.sandbox.requests).toHaveLength(sent);
 		expect(arize.sandbox.requests.map((request) => request.method)).toEqual(['POST', 'POST', 'POST', 'POST']);
 	});

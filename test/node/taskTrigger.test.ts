@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, getGlobalState } from 'n8n-workflow';
 
 import { SEED, SEED_EXAMPLE_IDS } from '../../sandbox/seed.ts';
-import { API_KEY, jsonOf, missingParameterText, runTasksNode, searchList, useArize } from '../arize';
+import { API_KEY, cancelWhileWaiting, jsonOf, missingParameterText, runTasksNode, searchList, useArize } from '../arize';
 
 const arize = useArize();
 
@@ -439,14 +439,10 @@ describe('Task → Trigger Run: Wait for Completion', () => {
 
 	it('stops polling when the execution is cancelled', async () => {
 		arize.sandbox.setRunDurationMs(60_000);
-		const abort = new AbortController();
-		const timer = setTimeout(() => abort.abort(), 300);
+		const cancel = cancelWhileWaiting(arize.sandbox, 1);
 		const started = Date.now();
-		const { items, error } = await trigger(
-			{ ...projectTask, ...waiting, waitTimeout: 30 },
-			{ abortSignal: abort.signal },
-		);
-		clearTimeout(timer);
+		const { items, error } = await trigger({ ...projectTask, ...waiting, waitTimeout: 30 }, { abortSignal: cancel.signal });
+		cancel.stop();
 
 		expect(Date.now() - started).toBeLessThan(1500);
 		expect(items).toEqual([]);
@@ -456,7 +452,7 @@ describe('Task → Trigger Run: Wait for Completion', () => {
 		);
 		// Nothing more goes out once the execution is cancelled, not even the poll that was due 1 s after the trigger.
 		const sentSoFar = arize.sandbox.requests.length;
-		await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 1300 - Date.now())));
+		await new Promise((resolve) => setTimeout(resolve, Math.max(0, cancel.triggersAnsweredAt() + 1300 - Date.now())));
 		expect(arize.sandbox.requests).toHaveLength(sentSoFar);
 		expect(arize.sandbox.requests.map((request) => request.method)).toEqual(['POST']);
 	});
